@@ -1,0 +1,21 @@
+// Command k8squest is a terminal game that teaches Kubernetes by breaking a
+// real cluster and having the player fix it with kubectl.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "k8squest:", err)
+		stop()
+		os.Exit(exitCode(err))
+	}
+}

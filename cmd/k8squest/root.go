@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/k8squest/k8squest/engine/cluster"
+	"github.com/k8squest/k8squest/engine/providers"
+)
+
+// globals holds the flags every command takes.
+type globals struct {
+	provider   string
+	namespace  string
+	kubeconfig string
+	context    string
+	stdin      io.Reader
+	stdout     io.Writer
+	stderr     io.Writer
+}
+
+// exitError carries a specific exit code without printing anything more.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return "exit status " + itoa(e.code) }
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	s := ""
+	for ; n > 0; n /= 10 {
+		s = string(rune('0'+n%10)) + s
+	}
+	return s
+}
+
+func exitCode(err error) int {
+	var e exitError
+	if errors.As(err, &e) {
+		return e.code
+	}
+	return 1
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	root := newRootCmd(&globals{stdin: stdin, stdout: stdout, stderr: stderr})
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	return root.ExecuteContext(ctx)
+}
+
+func newRootCmd(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "k8squest",
+		Short:         "Learn Kubernetes by fixing a real, broken cluster",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	f := root.PersistentFlags()
+	f.StringVar(&g.provider, "provider", "", "cluster provider: kind, current or sim (default: $"+providers.EnvProvider+", else kind when Docker or Podman answers, else sim)")
+	f.StringVarP(&g.namespace, "namespace", "n", "", "namespace the level runs in (default: the level's own, k8squest)")
+	f.StringVar(&g.kubeconfig, "kubeconfig", "", "kubeconfig file for the current provider (default: $KUBECONFIG, else ~/.kube/config)")
+	f.StringVar(&g.context, "context", "", "kubeconfig context for the current provider")
+	root.AddCommand(gameCommands(g)...)
+	root.AddCommand(newClusterCmd(g), newDNSCmd(g))
+	return root
+}
+
+// providerFor returns the chosen provider and tells the player which one it is
+// when the choice was not explicit.
+func (g *globals) providerFor(rep cluster.Reporter) (cluster.Provider, string, error) {
+	return providers.Get(g.provider, providers.Options{
+		Kubeconfig: g.kubeconfig,
+		Context:    g.context,
+		Reporter:   rep,
+	})
+}
