@@ -1,0 +1,43 @@
+# k8squest's make targets. `make test` is the one CI runs.
+GO        ?= go
+K8SQUEST  := $(GO) run ./cmd/k8squest
+TEST_TIMEOUT ?= 40m
+TEST_FLAGS   ?= -p 2 -count=1
+
+.PHONY: all build run fmt vet lint test unit cluster-up cluster-down bench
+
+all: build
+
+build:
+	$(GO) build ./...
+
+run:
+	$(K8SQUEST)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+vet:
+	$(GO) vet ./...
+
+lint: vet
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "run make fmt"; exit 1; }
+
+# test brings up the shared sim cluster (building its binaries the first
+# time, about 10 minutes on two cores), runs vet and every test against it,
+# and always tears it down, exiting with the tests' status.
+test:
+	@scripts/test.sh
+
+# unit runs the tests against an already running cluster and leaves it up.
+unit:
+	$(GO) test $(TEST_FLAGS) -timeout $(TEST_TIMEOUT) ./...
+
+cluster-up:
+	$(K8SQUEST) cluster up --provider sim
+
+cluster-down:
+	$(K8SQUEST) cluster down --provider sim
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout $(TEST_TIMEOUT) ./...
