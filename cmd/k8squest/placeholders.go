@@ -3,5 +3,4 @@ package main
 import "github.com/spf13/cobra"
 
 // TODO: replaced by the cluster, dns and game command files.
-func newDNSCmd(g *globals) *cobra.Command      { return &cobra.Command{Use: "dns"} }
 func gameCommands(g *globals) []*cobra.Command { return nil }
