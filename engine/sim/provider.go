@@ -155,3 +155,6 @@ func (p *Provider) Down(ctx context.Context) error {
 	p.step("stop sim cluster", cluster.StepDone, elapsed(start))
 	return nil
 }
+
+// State returns the recorded state of the cluster, or nil when there is none.
+func (p *Provider) State() (*State, error) { return loadState(p.layout()) }

@@ -35,6 +35,7 @@ func (p *Provider) Status(ctx context.Context) (cluster.Status, error) {
 		"cluster DNS: "+loopback(st.Ports.DNS)+" (domain cluster.local)",
 		"state: "+p.layout().dir,
 	)
+	s.Lines = append(s.Lines, p.versionLines()...)
 	return s, nil
 }
 
