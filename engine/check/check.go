@@ -1,0 +1,78 @@
+// Package check holds the typed checks a level names in its spec, and the
+// registry that builds them from their parameters.
+package check
+
+import (
+	"context"
+
+	"github.com/k8squest/k8squest/engine/dns"
+)
+
+// Status is a check's verdict.
+type Status int
+
+const (
+	// Pending means the check has not run yet, or waits on checks it depends on.
+	Pending Status = iota
+	// Pass means the cluster showed what the check asks for.
+	Pass
+	// Fail means the cluster showed something else.
+	Fail
+	// Unknown means the check could not observe the cluster (DNS or API unreachable).
+	Unknown
+)
+
+// String implements fmt.Stringer.
+func (s Status) String() string {
+	switch s {
+	case Pending:
+		return "pending"
+	case Pass:
+		return "pass"
+	case Fail:
+		return "fail"
+	case Unknown:
+		return "unknown"
+	default:
+		return "invalid"
+	}
+}
+
+// Result is what one check observed.
+type Result struct {
+	// ID is the check's id in the level spec.
+	ID string
+	// Title is the check's one-line description.
+	Title string
+	Status Status
+	// Message says what was observed, in the player's terms.
+	Message string
+	// Requery is true when the verdict depends on something without a watch
+	// (DNS), so it must be asked again while it fails.
+	Requery bool
+}
+
+// Passed reports whether the check passed.
+func (r Result) Passed() bool { return r.Status == Pass }
+
+// Env is what a check may look at: a snapshot of the level's namespaces read
+// from informer caches, and the cluster's DNS. Checks never write.
+type Env struct {
+	// Namespace is the level's main namespace.
+	Namespace string
+	// Namespaces maps a role in the level spec ("backend") to a namespace name.
+	Namespaces map[string]string
+	// Snap is the cached state of the watched namespaces.
+	Snap *Snapshot
+	// DNS answers questions the way the cluster's DNS answers pods.
+	DNS dns.Resolver
+	// Domain is the cluster domain.
+	Domain string
+}
+
+// Check is one typed check with its parameters bound.
+type Check interface {
+	// Run observes the cluster and returns Status, Message and Requery; the
+	// caller fills ID and Title.
+	Run(ctx context.Context, env *Env) Result
+}

@@ -1,0 +1,77 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/k8squest/k8squest/engine/dns"
+)
+
+func init() { register("statefulSetPodDNS", newPodDNS) }
+
+// podDNS passes when every StatefulSet pod's stable name,
+// <pod>.<service>.<ns>.svc.<domain>, resolves to that pod's current IP.
+type podDNS struct {
+	StatefulSet string `json:"statefulSet"`
+	Service     string `json:"service"`
+}
+
+var _ Check = (*podDNS)(nil)
+
+func newPodDNS(params []byte) (Check, error) {
+	c := &podDNS{}
+	return c, decode(params, c)
+}
+
+func (c *podDNS) validate() error {
+	if err := required("statefulSet", c.StatefulSet); err != nil {
+		return err
+	}
+	return required("service", c.Service)
+}
+
+// Run implements Check.
+func (c *podDNS) Run(ctx context.Context, env *Env) Result {
+	ns := env.Namespace
+	sts := env.Snap.StatefulSet(ns, c.StatefulSet)
+	if sts == nil {
+		return fail("StatefulSet %s does not exist in namespace %s", c.StatefulSet, ns)
+	}
+	var good, bad []string
+	for i := int32(0); i < replicas(sts.Spec.Replicas); i++ {
+		ok, line, err := c.one(ctx, env, fmt.Sprintf("%s-%d", c.StatefulSet, i))
+		if err != nil {
+			return unreachable(err)
+		}
+		if ok {
+			good = append(good, line)
+		} else {
+			bad = append(bad, line)
+		}
+	}
+	if len(bad) > 0 {
+		r := fail("%s", strings.Join(append(bad, good...), "; "))
+		r.Requery = true
+		return r
+	}
+	return pass("%s", strings.Join(good, "; "))
+}
+
+// one resolves one pod's name and compares it with the pod's IP.
+func (c *podDNS) one(ctx context.Context, env *Env, pod string) (bool, string, error) {
+	ns := env.Namespace
+	name := fmt.Sprintf("%s.%s", pod, svcName(c.Service, ns, env.Domain))
+	got, rcode, err := ask(ctx, env, name, dns.A)
+	if err != nil {
+		return false, "", err
+	}
+	p := env.Snap.Pod(ns, pod)
+	if p == nil || p.Status.PodIP == "" {
+		return false, fmt.Sprintf("%s has no pod IP yet (DNS says %s)", pod, describeAnswer(got, rcode)), nil
+	}
+	if sameSet(got, []string{p.Status.PodIP}) {
+		return true, fmt.Sprintf("%s → %s", name, p.Status.PodIP), nil
+	}
+	return false, fmt.Sprintf("%s → %s; expected pod %s's IP %s", name, describeAnswer(got, rcode), pod, p.Status.PodIP), nil
+}

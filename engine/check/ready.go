@@ -1,0 +1,102 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+func init() { register("workloadReady", newReady) }
+
+// ready passes when every replica of a Deployment or StatefulSet is Ready and
+// the rollout has finished.
+type ready struct {
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+	// Namespace is a namespace role from the level spec; empty is the main one.
+	Namespace string `json:"namespace"`
+}
+
+var _ Check = (*ready)(nil)
+
+func newReady(params []byte) (Check, error) {
+	c := &ready{}
+	return c, decode(params, c)
+}
+
+func (c *ready) validate() error {
+	if c.Kind != "Deployment" && c.Kind != "StatefulSet" {
+		return fmt.Errorf("kind must be Deployment or StatefulSet, not %q", c.Kind)
+	}
+	return required("name", c.Name)
+}
+
+// Run implements Check.
+func (c *ready) Run(_ context.Context, env *Env) Result {
+	ns := env.Resolve(c.Namespace)
+	want, readyN, updated, gen, observed, sel, ok := c.status(env.Snap, ns)
+	if !ok {
+		return fail("%s %s does not exist in namespace %s", c.Kind, c.Name, ns)
+	}
+	pods := env.Snap.PodsMatching(ns, sel)
+	var notReady []string
+	for _, p := range pods {
+		if !PodReady(p) {
+			notReady = append(notReady, podState(p))
+		}
+	}
+	switch {
+	case observed < gen:
+		return fail("%s %s: the controller has not yet seen the latest change", c.Kind, c.Name)
+	case readyN < want || updated < want:
+		msg := fmt.Sprintf("%s %s: %d of %d replicas ready, %d updated", c.Kind, c.Name, readyN, want, updated)
+		if len(notReady) > 0 {
+			msg += "; not ready: " + strings.Join(notReady, ", ")
+		}
+		return fail("%s", msg)
+	}
+	return pass("%s %s: %d of %d replicas ready", c.Kind, c.Name, readyN, want)
+}
+
+func (c *ready) status(s *Snapshot, ns string) (want, readyN, updated int32, gen, observed int64, sel map[string]string, ok bool) {
+	if c.Kind == "StatefulSet" {
+		o := s.StatefulSet(ns, c.Name)
+		if o == nil {
+			return
+		}
+		return replicas(o.Spec.Replicas), o.Status.ReadyReplicas, o.Status.UpdatedReplicas, o.Generation, o.Status.ObservedGeneration, o.Spec.Template.Labels, true
+	}
+	o := s.Deployment(ns, c.Name)
+	if o == nil {
+		return
+	}
+	return replicas(o.Spec.Replicas), o.Status.ReadyReplicas, o.Status.UpdatedReplicas, o.Generation, o.Status.ObservedGeneration, o.Spec.Template.Labels, true
+}
+
+func replicas(p *int32) int32 {
+	if p == nil {
+		return 1
+	}
+	return *p
+}
+
+func podState(p *corev1.Pod) string {
+	if p.Status.Phase != corev1.PodRunning {
+		return fmt.Sprintf("%s (%s)", p.Name, p.Status.Phase)
+	}
+	return p.Name + " (running, not ready)"
+}
+
+// Resolve maps a namespace role from the level spec to a namespace name; the
+// empty role is the level's main namespace.
+func (e *Env) Resolve(role string) string {
+	if role == "" {
+		return e.Namespace
+	}
+	if ns, ok := e.Namespaces[role]; ok {
+		return ns
+	}
+	return role
+}

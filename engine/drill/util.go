@@ -1,0 +1,78 @@
+package drill
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
+)
+
+// waitPod watches one pod by name until cond holds, as kubectl wait does.
+func waitPod(ctx context.Context, cs kubernetes.Interface, ns, name string, cond func(*corev1.Pod) bool) (*corev1.Pod, error) {
+	sel := fields.OneTermEqualSelector("metadata.name", name).String()
+	lw := &cache.ListWatch{
+		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			o.FieldSelector = sel
+			return cs.CoreV1().Pods(ns).List(ctx, o)
+		},
+		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			o.FieldSelector = sel
+			return cs.CoreV1().Pods(ns).Watch(ctx, o)
+		},
+	}
+	var found *corev1.Pod
+	matches := func(obj any) bool {
+		p, ok := obj.(*corev1.Pod)
+		if ok && cond(p) {
+			found = p
+			return true
+		}
+		return false
+	}
+	pre := func(store cache.Store) (bool, error) {
+		for _, o := range store.List() {
+			if matches(o) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	ev := func(e watch.Event) (bool, error) {
+		return e.Type != watch.Deleted && matches(e.Object), nil
+	}
+	if _, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, pre, ev); err != nil {
+		return nil, err
+	}
+	return found, nil
+}
+
+// recorder collects a drill's steps and reports each as it happens.
+type recorder struct {
+	steps  []Step
+	report func(Step)
+}
+
+func (r *recorder) step(format string, a ...any) {
+	s := Step{At: time.Now(), Message: fmt.Sprintf(format, a...)}
+	r.steps = append(r.steps, s)
+	if r.report != nil {
+		r.report(s)
+	}
+}
+
+func (r *recorder) fail(err error) Result {
+	r.step("failed: %v", err)
+	return Result{Passed: false, Steps: r.steps, Message: err.Error()}
+}
+
+func (r *recorder) pass(msg string) Result {
+	return Result{Passed: true, Steps: r.steps, Message: msg}
+}

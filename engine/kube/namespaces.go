@@ -1,0 +1,78 @@
+package kube
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
+)
+
+// Labels the game puts on every namespace it creates, so that a classroom
+// board or `doctor` can find them.
+const (
+	LabelManagedBy = "app.kubernetes.io/managed-by"
+	LabelLevel     = "k8squest.dev/level"
+)
+
+// EnsureNamespace creates namespace name labelled for level when missing.
+func EnsureNamespace(ctx context.Context, cs kubernetes.Interface, name string, level int) error {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
+		Name:   name,
+		Labels: map[string]string{LabelManagedBy: FieldManager, LabelLevel: fmt.Sprint(level)},
+	}}
+	_, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})
+	if apierrors.IsAlreadyExists(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create namespace %s: %w", name, err)
+	}
+	return nil
+}
+
+// DeleteNamespace deletes namespace name and waits until it is gone, so that
+// a set-up that follows starts clean. A missing namespace is not an error.
+func DeleteNamespace(ctx context.Context, cs kubernetes.Interface, name string) error {
+	err := cs.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("delete namespace %s: %w", name, err)
+	}
+	return waitGone(ctx, cs, name)
+}
+
+// waitGone blocks until the namespace disappears, the way kubectl wait
+// --for=delete does: list once, then watch.
+func waitGone(ctx context.Context, cs kubernetes.Interface, name string) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	sel := fields.OneTermEqualSelector("metadata.name", name).String()
+	lw := &cache.ListWatch{
+		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			o.FieldSelector = sel
+			return cs.CoreV1().Namespaces().List(ctx, o)
+		},
+		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			o.FieldSelector = sel
+			return cs.CoreV1().Namespaces().Watch(ctx, o)
+		},
+	}
+	gone := func(store cache.Store) (bool, error) { return len(store.List()) == 0, nil }
+	deleted := func(e watch.Event) (bool, error) { return e.Type == watch.Deleted, nil }
+	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Namespace{}, gone, deleted)
+	if err != nil {
+		return fmt.Errorf("wait for namespace %s to be deleted: %w", name, err)
+	}
+	return nil
+}

@@ -1,0 +1,175 @@
+package kube
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/k8squest/k8squest/engine/check"
+)
+
+// SyncTimeout bounds how long Start waits for the first list of every watched type.
+const SyncTimeout = 15 * time.Second
+
+// Watcher keeps informer caches of the level's namespaces and signals every
+// change on a channel of capacity one, so that bursts coalesce into one wake.
+type Watcher struct {
+	namespaces []string
+	factories  map[string]informers.SharedInformerFactory
+	cluster    informers.SharedInformerFactory
+	changes    chan struct{}
+
+	mu      sync.Mutex
+	lastErr error
+	errAt   time.Time
+}
+
+// NewWatcher prepares informers for namespaces; Start runs them.
+func NewWatcher(cs kubernetes.Interface, namespaces []string) *Watcher {
+	w := &Watcher{
+		namespaces: append([]string(nil), namespaces...),
+		factories:  map[string]informers.SharedInformerFactory{},
+		cluster:    informers.NewSharedInformerFactory(cs, 0),
+		changes:    make(chan struct{}, 1),
+	}
+	for _, ns := range namespaces {
+		w.factories[ns] = informers.NewSharedInformerFactoryWithOptions(cs, 0, informers.WithNamespace(ns))
+	}
+	return w
+}
+
+// Changes wakes once after any number of changes.
+func (w *Watcher) Changes() <-chan struct{} { return w.changes }
+
+// Start registers the handlers, starts the informers and waits until their
+// caches have synced. The informers stop when ctx ends.
+func (w *Watcher) Start(ctx context.Context) error {
+	all := []cache.SharedIndexInformer{w.cluster.Core().V1().Namespaces().Informer()}
+	for _, f := range w.factories {
+		all = append(all,
+			f.Core().V1().Services().Informer(),
+			f.Core().V1().Pods().Informer(),
+			f.Discovery().V1().EndpointSlices().Informer(),
+			f.Apps().V1().StatefulSets().Informer(),
+			f.Apps().V1().Deployments().Informer(),
+			f.Networking().V1().Ingresses().Informer(),
+			f.Networking().V1().NetworkPolicies().Informer(),
+		)
+	}
+	for _, inf := range all {
+		if err := w.register(inf); err != nil {
+			return err
+		}
+	}
+	w.cluster.Start(ctx.Done())
+	for _, f := range w.factories {
+		f.Start(ctx.Done())
+	}
+	return w.waitSynced(ctx, all)
+}
+
+func (w *Watcher) register(inf cache.SharedIndexInformer) error {
+	_ = inf.SetWatchErrorHandler(func(_ *cache.Reflector, err error) { w.setErr(err) })
+	_, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(any) { w.poke() },
+		UpdateFunc: func(any, any) { w.poke() },
+		DeleteFunc: func(any) { w.poke() },
+	})
+	if err != nil {
+		return fmt.Errorf("watch the level's namespaces: %w", err)
+	}
+	return nil
+}
+
+func (w *Watcher) waitSynced(ctx context.Context, all []cache.SharedIndexInformer) error {
+	synced := make([]cache.InformerSynced, len(all))
+	for i, inf := range all {
+		synced[i] = inf.HasSynced
+	}
+	sctx, cancel := context.WithTimeout(ctx, SyncTimeout)
+	defer cancel()
+	if !cache.WaitForCacheSync(sctx.Done(), synced...) {
+		return fmt.Errorf("watch the level's namespaces: the API server did not answer within %s: %w", SyncTimeout, context.Cause(sctx))
+	}
+	w.poke()
+	return nil
+}
+
+func (w *Watcher) poke() {
+	w.mu.Lock()
+	w.lastErr = nil
+	w.mu.Unlock()
+	select {
+	case w.changes <- struct{}{}:
+	default:
+	}
+}
+
+func (w *Watcher) setErr(err error) {
+	w.mu.Lock()
+	w.lastErr, w.errAt = err, time.Now()
+	w.mu.Unlock()
+	select {
+	case w.changes <- struct{}{}:
+	default:
+	}
+}
+
+// Err returns the last watch error, cleared by the next event or by ClearErr.
+func (w *Watcher) Err() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.lastErr
+}
+
+// ClearErr forgets the last watch error, after the API answered again.
+func (w *Watcher) ClearErr() {
+	w.mu.Lock()
+	w.lastErr = nil
+	w.mu.Unlock()
+}
+
+// Snapshot reads the caches into a check.Snapshot.
+func (w *Watcher) Snapshot() *check.Snapshot {
+	s := &check.Snapshot{}
+	for _, ns := range w.namespaces {
+		f := w.factories[ns]
+		everything := labels.Everything()
+		svcs, _ := f.Core().V1().Services().Lister().Services(ns).List(everything)
+		pods, _ := f.Core().V1().Pods().Lister().Pods(ns).List(everything)
+		slices, _ := f.Discovery().V1().EndpointSlices().Lister().EndpointSlices(ns).List(everything)
+		stss, _ := f.Apps().V1().StatefulSets().Lister().StatefulSets(ns).List(everything)
+		deps, _ := f.Apps().V1().Deployments().Lister().Deployments(ns).List(everything)
+		ings, _ := f.Networking().V1().Ingresses().Lister().Ingresses(ns).List(everything)
+		nps, _ := f.Networking().V1().NetworkPolicies().Lister().NetworkPolicies(ns).List(everything)
+		s.Services = append(s.Services, svcs...)
+		s.Pods = append(s.Pods, pods...)
+		s.EndpointSlices = append(s.EndpointSlices, slices...)
+		s.StatefulSets = append(s.StatefulSets, stss...)
+		s.Deployments = append(s.Deployments, deps...)
+		s.Ingresses = append(s.Ingresses, ings...)
+		s.NetworkPolicies = append(s.NetworkPolicies, nps...)
+		if _, err := w.cluster.Core().V1().Namespaces().Lister().Get(ns); err == nil {
+			s.Namespaces = append(s.Namespaces, ns)
+		}
+	}
+	sortSnapshot(s)
+	return s
+}
+
+func sortSnapshot(s *check.Snapshot) {
+	sort.Slice(s.Services, func(i, j int) bool { return key(s.Services[i].Namespace, s.Services[i].Name) < key(s.Services[j].Namespace, s.Services[j].Name) })
+	sort.Slice(s.Pods, func(i, j int) bool { return key(s.Pods[i].Namespace, s.Pods[i].Name) < key(s.Pods[j].Namespace, s.Pods[j].Name) })
+	sort.Slice(s.EndpointSlices, func(i, j int) bool {
+		return key(s.EndpointSlices[i].Namespace, s.EndpointSlices[i].Name) < key(s.EndpointSlices[j].Namespace, s.EndpointSlices[j].Name)
+	})
+}
+
+func key(ns, name string) string { return ns + "/" + name }

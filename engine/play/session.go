@@ -1,0 +1,172 @@
+package play
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"sort"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/cluster"
+	"github.com/k8squest/k8squest/engine/dns"
+	"github.com/k8squest/k8squest/engine/drill"
+	"github.com/k8squest/k8squest/engine/kube"
+)
+
+// Session is one level bound to one cluster and namespace.
+type Session struct {
+	cluster *cluster.Cluster
+	spec    Spec
+	cs      kubernetes.Interface
+	applier *kube.Applier
+	dns     dns.Resolver
+}
+
+// New binds spec to cluster c. The resolver answers the level's DNS checks;
+// the caller owns it and closes it.
+func New(c *cluster.Cluster, spec Spec, r dns.Resolver) (*Session, error) {
+	cs, err := kubernetes.NewForConfig(c.REST)
+	if err != nil {
+		return nil, fmt.Errorf("connect to the cluster: %w", err)
+	}
+	dyn, err := dynamic.NewForConfig(c.REST)
+	if err != nil {
+		return nil, fmt.Errorf("connect to the cluster: %w", err)
+	}
+	return &Session{cluster: c, spec: spec, cs: cs, applier: kube.NewApplier(dyn, cs.Discovery()), dns: r}, nil
+}
+
+// Namespace is the level's main namespace.
+func (s *Session) Namespace() string { return s.spec.Namespace }
+
+// Spec returns the level as bound.
+func (s *Session) Spec() Spec { return s.spec }
+
+// namespaces returns every namespace the level uses, main one first.
+func (s *Session) namespaces() []string {
+	out := []string{s.spec.Namespace}
+	var extra []string
+	for _, ns := range s.spec.Namespaces {
+		if ns != s.spec.Namespace {
+			extra = append(extra, ns)
+		}
+	}
+	sort.Strings(extra)
+	return append(out, extra...)
+}
+
+// Setup removes anything left from an earlier attempt, creates the level's
+// namespaces, applies the broken state and waits for its workloads to settle.
+func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
+	if err := s.Teardown(ctx, rep); err != nil {
+		return err
+	}
+	objs, err := s.fitted(ctx, rep)
+	if err != nil {
+		return err
+	}
+	step := fmt.Sprintf("create the broken state of level %d in namespace %s", s.spec.Level, s.spec.Namespace)
+	rep.Report(cluster.Event{Step: step, State: cluster.StepStarted})
+	for _, ns := range s.namespaces() {
+		if err := kube.EnsureNamespace(ctx, s.cs, ns, s.spec.Level); err != nil {
+			return s.failed(rep, step, err)
+		}
+	}
+	if err := s.applier.Apply(ctx, objs); err != nil {
+		return s.failed(rep, step, err)
+	}
+	rep.Report(cluster.Event{Step: step, State: cluster.StepDone})
+	return s.settle(ctx, rep)
+}
+
+// fitted returns copies of the level's objects with fixed ClusterIPs moved
+// into this cluster's service range when they fall outside it.
+func (s *Session) fitted(ctx context.Context, rep cluster.Reporter) ([]*unstructured.Unstructured, error) {
+	objs := make([]*unstructured.Unstructured, len(s.spec.Objects))
+	fixed := false
+	for i, o := range s.spec.Objects {
+		objs[i] = o.DeepCopy()
+		if ip, _, _ := unstructured.NestedString(o.Object, "spec", "clusterIP"); o.GetKind() == "Service" && ip != "" && ip != "None" {
+			fixed = true
+		}
+	}
+	if !fixed {
+		return objs, nil
+	}
+	ranges, err := kube.ServiceCIDRs(ctx, s.cs)
+	if err != nil {
+		return nil, err
+	}
+	notes, err := kube.FitClusterIPs(objs, ranges)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range notes {
+		rep.Report(cluster.Event{Step: "fit the level to this cluster", State: cluster.StepInfo, Detail: n})
+	}
+	return objs, nil
+}
+
+// ServiceRanges returns the cluster's service IP ranges.
+func (s *Session) ServiceRanges(ctx context.Context) ([]netip.Prefix, error) {
+	return kube.ServiceCIDRs(ctx, s.cs)
+}
+
+// Teardown deletes every namespace of the level and waits until they are gone.
+func (s *Session) Teardown(ctx context.Context, rep cluster.Reporter) error {
+	for _, ns := range s.namespaces() {
+		step := "remove namespace " + ns
+		if err := kube.DeleteNamespace(ctx, s.cs, ns); err != nil {
+			return s.failed(rep, step, err)
+		}
+	}
+	return nil
+}
+
+// Reset tears the level down and sets it up again.
+func (s *Session) Reset(ctx context.Context, rep cluster.Reporter) error {
+	return s.Setup(ctx, rep)
+}
+
+func (s *Session) failed(rep cluster.Reporter, step string, err error) error {
+	rep.Report(cluster.Event{Step: step, State: cluster.StepFailed, Detail: err.Error()})
+	return err
+}
+
+// env builds what checks see from a watcher's caches.
+func (s *Session) env(w *kube.Watcher) *check.Env {
+	return &check.Env{
+		Namespace:  s.spec.Namespace,
+		Namespaces: s.spec.Namespaces,
+		Snap:       w.Snapshot(),
+		DNS:        s.dns,
+		Domain:     s.domain(),
+	}
+}
+
+func (s *Session) domain() string {
+	if s.cluster.Domain != "" {
+		return s.cluster.Domain
+	}
+	return cluster.DefaultDomain
+}
+
+// Drill runs the level's drill against the current state. It watches the
+// namespaces for the snapshot it starts from.
+func (s *Session) Drill(ctx context.Context, report func(drill.Step)) drill.Result {
+	if s.spec.Drill == nil {
+		return drill.Result{Passed: true, Message: "this level has no drill"}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w := kube.NewWatcher(s.cs, s.namespaces())
+	if err := w.Start(ctx); err != nil {
+		return drill.Result{Message: err.Error()}
+	}
+	env := &drill.Env{Env: *s.env(w), Client: s.cs, Report: report}
+	return s.spec.Drill.Drill.Run(ctx, env)
+}

@@ -1,0 +1,83 @@
+package play
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/cluster"
+	"github.com/k8squest/k8squest/engine/kube"
+)
+
+// SettleTimeout bounds how long Setup waits for the level's workloads to be
+// ready before handing over to the player anyway.
+const SettleTimeout = 2 * time.Minute
+
+// settle waits, on watch events, until every Deployment and StatefulSet the
+// level applied has all its replicas ready, so the player starts from the
+// broken state and not from a half-started one.
+func (s *Session) settle(ctx context.Context, rep cluster.Reporter) error {
+	step := "wait for the level's workloads"
+	rep.Report(cluster.Event{Step: step, State: cluster.StepStarted})
+	ctx, cancel := context.WithTimeout(ctx, SettleTimeout)
+	defer cancel()
+	w := kube.NewWatcher(s.cs, s.namespaces())
+	if err := w.Start(ctx); err != nil {
+		return s.failed(rep, step, err)
+	}
+	last := ""
+	for {
+		pending := s.unready(w.Snapshot())
+		if len(pending) == 0 {
+			rep.Report(cluster.Event{Step: step, State: cluster.StepDone})
+			return nil
+		}
+		if msg := strings.Join(pending, "; "); msg != last {
+			rep.Report(cluster.Event{Step: step, State: cluster.StepInfo, Detail: msg})
+			last = msg
+		}
+		select {
+		case <-w.Changes():
+		case <-ctx.Done():
+			rep.Report(cluster.Event{Step: step, State: cluster.StepInfo, Detail: "still not ready after " + SettleTimeout.String() + "; starting anyway: " + last})
+			rep.Report(cluster.Event{Step: step, State: cluster.StepDone})
+			return nil
+		}
+	}
+}
+
+// unready lists the level's workloads that are not fully ready yet.
+func (s *Session) unready(snap *check.Snapshot) []string {
+	var out []string
+	for _, o := range s.spec.Objects {
+		ns, name := o.GetNamespace(), o.GetName()
+		switch o.GetKind() {
+		case "Deployment":
+			if d := snap.Deployment(ns, name); d == nil || d.Status.ReadyReplicas < want(d.Spec.Replicas) {
+				out = append(out, fmt.Sprintf("Deployment %s: %s", name, readyOf(d != nil, func() (int32, int32) { return d.Status.ReadyReplicas, want(d.Spec.Replicas) })))
+			}
+		case "StatefulSet":
+			if st := snap.StatefulSet(ns, name); st == nil || st.Status.ReadyReplicas < want(st.Spec.Replicas) {
+				out = append(out, fmt.Sprintf("StatefulSet %s: %s", name, readyOf(st != nil, func() (int32, int32) { return st.Status.ReadyReplicas, want(st.Spec.Replicas) })))
+			}
+		}
+	}
+	return out
+}
+
+func readyOf(exists bool, f func() (int32, int32)) string {
+	if !exists {
+		return "not seen yet"
+	}
+	r, w := f()
+	return fmt.Sprintf("%d/%d ready", r, w)
+}
+
+func want(p *int32) int32 {
+	if p == nil {
+		return 1
+	}
+	return *p
+}

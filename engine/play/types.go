@@ -1,0 +1,66 @@
+// Package play runs one level on one cluster: it sets the broken state up,
+// watches the level's namespaces, re-runs the checks on every change, runs the
+// level's drill and tears everything down again.
+package play
+
+import (
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/drill"
+)
+
+// Spec is a level bound to a namespace, ready to play. The levels package
+// builds it from the level's data.
+type Spec struct {
+	// Level is the level number, for messages.
+	Level int
+	// Namespace is the level's main namespace.
+	Namespace string
+	// Namespaces maps each role the level uses ("" for the main one) to a
+	// namespace name. Every one is created by Setup and deleted by Reset.
+	Namespaces map[string]string
+	// Objects are the broken state, namespaces already filled in.
+	Objects []*unstructured.Unstructured
+	// Checks run in order.
+	Checks []Item
+	// Drill runs once every check passes; nil when the level has none.
+	Drill *DrillItem
+}
+
+// Item is one check of a level.
+type Item struct {
+	ID    string
+	Title string
+	Check check.Check
+}
+
+// DrillItem is a level's drill.
+type DrillItem struct {
+	Title string
+	Drill drill.Drill
+}
+
+// Verdict is the outcome of running every check once.
+type Verdict struct {
+	Results []check.Result
+	// Passed is true when every check passed.
+	Passed bool
+	// At is when the checks ran.
+	At time.Time
+	// Err is set when the cluster could not be read at all (API down); Results
+	// then hold the last known results.
+	Err error
+}
+
+// Failing returns the first result that did not pass, or nil.
+func (v Verdict) Failing() *check.Result {
+	for i := range v.Results {
+		if !v.Results[i].Passed() {
+			return &v.Results[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,169 @@
+package play
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/kube"
+)
+
+// RequeryInterval is how often checks that depend on DNS, which has no watch,
+// are asked again while they fail or cannot observe.
+const RequeryInterval = time.Second
+
+// evaluate runs every check once against the watcher's caches.
+func (s *Session) evaluate(ctx context.Context, w *kube.Watcher) Verdict {
+	env := s.env(w)
+	v := Verdict{At: time.Now(), Passed: true}
+	for _, it := range s.spec.Checks {
+		r := it.Check.Run(ctx, env)
+		r.ID, r.Title = it.ID, it.Title
+		if r.Status != check.Pass {
+			v.Passed = false
+		}
+		v.Results = append(v.Results, r)
+	}
+	if len(s.spec.Checks) > 0 && !env.Snap.HasNamespace(s.spec.Namespace) {
+		v.Passed = false
+		v.Err = fmt.Errorf("%w: namespace %s does not exist; reset the level to set it up again", ErrNamespaceGone, s.spec.Namespace)
+	}
+	return v
+}
+
+// CheckOnce runs every check once and returns the verdict.
+func (s *Session) CheckOnce(ctx context.Context) (Verdict, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w := kube.NewWatcher(s.cs, s.namespaces())
+	if err := w.Start(ctx); err != nil {
+		return Verdict{}, err
+	}
+	return s.evaluate(ctx, w), nil
+}
+
+// Watch runs the checks on every change in the level's namespaces until ctx
+// ends, and sends each verdict that differs from the previous one. Checks
+// that need asking again (DNS) are re-run every RequeryInterval while they
+// are not passing. The channel closes when ctx ends.
+func (s *Session) Watch(ctx context.Context) <-chan Verdict {
+	out := make(chan Verdict, 1)
+	go func() {
+		defer close(out)
+		s.watchLoop(ctx, out)
+	}()
+	return out
+}
+
+func (s *Session) watchLoop(ctx context.Context, out chan<- Verdict) {
+	w, err := s.startWatcher(ctx, out)
+	if err != nil {
+		return
+	}
+	var last *Verdict
+	requery := time.NewTimer(time.Hour)
+	defer requery.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.Changes():
+		case <-requery.C:
+		}
+		v := s.evaluate(ctx, w)
+		if werr := s.watchErr(ctx, w); werr != nil {
+			v = staleVerdict(last, werr)
+		}
+		if last == nil || changed(*last, v) {
+			if !send(ctx, out, v) {
+				return
+			}
+			last = &v
+		}
+		requery.Reset(nextRequery(v))
+	}
+}
+
+// startWatcher starts the informers, retrying while the API is unreachable
+// and telling the player so.
+func (s *Session) startWatcher(ctx context.Context, out chan<- Verdict) (*kube.Watcher, error) {
+	for {
+		w := kube.NewWatcher(s.cs, s.namespaces())
+		actx, cancel := context.WithCancel(ctx)
+		err := w.Start(actx)
+		if err == nil {
+			return w, nil
+		}
+		cancel()
+		if !send(ctx, out, Verdict{At: time.Now(), Err: err}) {
+			return nil, ctx.Err()
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(RequeryInterval):
+		}
+	}
+}
+
+// watchErr returns the watcher's last error unless the API answers again.
+func (s *Session) watchErr(ctx context.Context, w *kube.Watcher) error {
+	err := w.Err()
+	if err == nil {
+		return nil
+	}
+	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if _, perr := s.cs.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(pctx); perr == nil {
+		w.ClearErr()
+		return nil
+	}
+	return fmt.Errorf("%w: %v", ErrAPIUnreachable, err)
+}
+
+func staleVerdict(last *Verdict, err error) Verdict {
+	v := Verdict{At: time.Now(), Err: err}
+	if last != nil {
+		v.Results = last.Results
+	}
+	return v
+}
+
+func nextRequery(v Verdict) time.Duration {
+	if v.Err != nil {
+		return RequeryInterval
+	}
+	for _, r := range v.Results {
+		if r.Status != check.Pass && (r.Requery || r.Status == check.Unknown) {
+			return RequeryInterval
+		}
+	}
+	return time.Hour
+}
+
+func send(ctx context.Context, out chan<- Verdict, v Verdict) bool {
+	select {
+	case out <- v:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// changed reports whether two verdicts differ in anything the player sees.
+func changed(a, b Verdict) bool {
+	if a.Passed != b.Passed || (a.Err == nil) != (b.Err == nil) || len(a.Results) != len(b.Results) {
+		return true
+	}
+	if a.Err != nil && a.Err.Error() != b.Err.Error() {
+		return true
+	}
+	for i := range a.Results {
+		x, y := a.Results[i], b.Results[i]
+		if x.Status != y.Status || x.Message != y.Message {
+			return true
+		}
+	}
+	return false
+}

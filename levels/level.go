@@ -1,0 +1,70 @@
+// Package levels loads level specs from the content tree and validates them
+// into typed values: markdown, manifests, checks and drills, ready to play in
+// any namespace.
+package levels
+
+import (
+	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/drill"
+)
+
+// Level is one validated level.
+type Level struct {
+	ID int
+	// World is the world number; Worlds names them.
+	World int
+	Title string
+	// Concept names what the level teaches, in a few words.
+	Concept    string
+	Difficulty string
+	// XP is the full reward.
+	XP int
+	// Namespace is the default namespace; players and classrooms may override it.
+	Namespace string
+	// ExtraNamespaces maps a role to a suffix appended to the level namespace,
+	// for levels that span namespaces ("backend" → "-backend").
+	ExtraNamespaces map[string]string
+	// Dir is the level's folder inside the content tree.
+	Dir string
+
+	Briefing string
+	Debrief  string
+	Hints    []Hint
+	Solution Solution
+	Checks   []CheckSpec
+	Drill    *DrillSpec
+
+	broken   []manifestDoc
+	solution []manifestDoc
+}
+
+// Hint is one tier of help.
+type Hint struct {
+	// Text is markdown.
+	Text string
+	// Cost is the XP the hint costs when opened.
+	Cost int
+}
+
+// Solution is the level's worked fix.
+type Solution struct {
+	// Text is markdown.
+	Text string
+	// Cost is the XP the solution costs when opened.
+	Cost int
+}
+
+// CheckSpec is one check as the level names it.
+type CheckSpec struct {
+	ID    string
+	Title string
+	Type  string
+	Check check.Check
+}
+
+// DrillSpec is the level's drill.
+type DrillSpec struct {
+	Title string
+	Type  string
+	Drill drill.Drill
+}

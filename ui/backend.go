@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"context"
+	"os/exec"
+
+	"github.com/k8squest/k8squest/engine/cluster"
+	"github.com/k8squest/k8squest/engine/drill"
+	"github.com/k8squest/k8squest/engine/play"
+	"github.com/k8squest/k8squest/engine/progress"
+	"github.com/k8squest/k8squest/engine/score"
+	"github.com/k8squest/k8squest/levels"
+)
+
+// Backend is everything the UI needs from the game: the level catalogue, the
+// cluster, sessions and the player's progress. cmd/k8squest passes the real
+// one; tests pass a fake.
+type Backend interface {
+	// Levels returns every level, sorted by number.
+	Levels() []*levels.Level
+	// Progress returns the saved progress.
+	Progress() (progress.State, error)
+	// Connect finds or starts the cluster, reporting long steps on rep. It
+	// returns a one-line description of the cluster ("sim cluster k8squest-sim").
+	Connect(ctx context.Context, rep cluster.Reporter) (string, error)
+	// Open binds a level to its namespace on the connected cluster.
+	Open(ctx context.Context, l *levels.Level) (Session, error)
+	// Complete records a completed attempt and returns the XP breakdown, what
+	// the completion changed and the new progress.
+	Complete(l *levels.Level, o score.Outcome) (score.Breakdown, progress.Award, progress.State, error)
+	// Started records that a level was started (an attempt).
+	Started(l *levels.Level) error
+	// Shell returns an interactive shell whose KUBECONFIG points at the game's
+	// cluster and whose default namespace is the level's.
+	Shell(l *levels.Level) *exec.Cmd
+}
+
+// Session is one level being played.
+type Session interface {
+	// Namespace is where the level runs.
+	Namespace() string
+	// Setup creates the broken state; it reports steps on rep.
+	Setup(ctx context.Context, rep cluster.Reporter) error
+	// Reset deletes what the level created and sets it up again.
+	Reset(ctx context.Context, rep cluster.Reporter) error
+	// Watch runs the checks on every change until ctx ends, sending each new
+	// verdict; the channel closes when ctx ends.
+	Watch(ctx context.Context) <-chan play.Verdict
+	// Drill runs the level's drill, reporting steps on report. A level without
+	// a drill returns a passed Result at once.
+	Drill(ctx context.Context, report func(drill.Step)) drill.Result
+	// HasDrill says whether the level has a drill, and its title.
+	HasDrill() (bool, string)
+}
