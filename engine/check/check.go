@@ -43,7 +43,7 @@ type Result struct {
 	// ID is the check's id in the level spec.
 	ID string
 	// Title is the check's one-line description.
-	Title string
+	Title  string
 	Status Status
 	// Message says what was observed, in the player's terms.
 	Message string

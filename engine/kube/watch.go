@@ -165,8 +165,12 @@ func (w *Watcher) Snapshot() *check.Snapshot {
 }
 
 func sortSnapshot(s *check.Snapshot) {
-	sort.Slice(s.Services, func(i, j int) bool { return key(s.Services[i].Namespace, s.Services[i].Name) < key(s.Services[j].Namespace, s.Services[j].Name) })
-	sort.Slice(s.Pods, func(i, j int) bool { return key(s.Pods[i].Namespace, s.Pods[i].Name) < key(s.Pods[j].Namespace, s.Pods[j].Name) })
+	sort.Slice(s.Services, func(i, j int) bool {
+		return key(s.Services[i].Namespace, s.Services[i].Name) < key(s.Services[j].Namespace, s.Services[j].Name)
+	})
+	sort.Slice(s.Pods, func(i, j int) bool {
+		return key(s.Pods[i].Namespace, s.Pods[i].Name) < key(s.Pods[j].Namespace, s.Pods[j].Name)
+	})
 	sort.Slice(s.EndpointSlices, func(i, j int) bool {
 		return key(s.EndpointSlices[i].Namespace, s.EndpointSlices[i].Name) < key(s.EndpointSlices[j].Namespace, s.EndpointSlices[j].Name)
 	})

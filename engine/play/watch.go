@@ -57,10 +57,11 @@ func (s *Session) Watch(ctx context.Context) <-chan Verdict {
 }
 
 func (s *Session) watchLoop(ctx context.Context, out chan<- Verdict) {
-	w, err := s.startWatcher(ctx, out)
+	w, stop, err := s.startWatcher(ctx, out)
 	if err != nil {
 		return
 	}
+	defer stop()
 	var last *Verdict
 	requery := time.NewTimer(time.Hour)
 	defer requery.Stop()
@@ -87,21 +88,21 @@ func (s *Session) watchLoop(ctx context.Context, out chan<- Verdict) {
 
 // startWatcher starts the informers, retrying while the API is unreachable
 // and telling the player so.
-func (s *Session) startWatcher(ctx context.Context, out chan<- Verdict) (*kube.Watcher, error) {
+func (s *Session) startWatcher(ctx context.Context, out chan<- Verdict) (*kube.Watcher, context.CancelFunc, error) {
 	for {
 		w := kube.NewWatcher(s.cs, s.namespaces())
 		actx, cancel := context.WithCancel(ctx)
 		err := w.Start(actx)
 		if err == nil {
-			return w, nil
+			return w, cancel, nil
 		}
 		cancel()
-		if !send(ctx, out, Verdict{At: time.Now(), Err: err}) {
-			return nil, ctx.Err()
+		if !send(ctx, out, Verdict{At: time.Now(), Err: fmt.Errorf("%w: %v", ErrAPIUnreachable, err)}) {
+			return nil, nil, ctx.Err()
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		case <-time.After(RequeryInterval):
 		}
 	}
