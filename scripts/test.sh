@@ -8,14 +8,23 @@ GO=${GO:-go}
 TEST_TIMEOUT=${TEST_TIMEOUT:-40m}
 TEST_FLAGS=${TEST_FLAGS:--p 2 -count=1}
 
+# A cluster that was already running before `make test` is left running.
+started_here=true
 down() {
-	echo "== tearing the sim cluster down"
-	$GO run ./cmd/k8squest cluster down --provider sim || true
+	if [ "$started_here" = true ]; then
+		echo "== tearing the sim cluster down"
+		$GO run ./cmd/k8squest cluster down --provider sim || true
+	else
+		echo "== leaving the sim cluster running (it was running before the tests)"
+	fi
 }
 trap down EXIT
 
 echo "== starting the sim cluster"
-$GO run ./cmd/k8squest cluster up --provider sim </dev/null
+up_log=$(mktemp)
+$GO run ./cmd/k8squest cluster up --provider sim </dev/null | tee "$up_log"
+if grep -q "already running" "$up_log"; then started_here=false; fi
+rm -f "$up_log"
 
 echo "== go vet"
 $GO vet ./...

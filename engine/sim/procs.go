@@ -88,9 +88,25 @@ func procRSS(pid int) (kb int, err error) {
 	return 0, errors.New("no VmRSS")
 }
 
-// stopProcs sends SIGTERM to every live process of ours, waits up to grace,
-// then SIGKILLs what is left. Pids that are no longer ours are left alone.
+// stopProcs stops every live process of ours: first everything but etcd,
+// then etcd, because the API server's graceful shutdown hangs without etcd.
+// Pids that are no longer ours are left alone.
 func stopProcs(procs []Proc, grace time.Duration) {
+	var clients, etcd []Proc
+	for _, p := range procs {
+		if p.Name == "etcd" {
+			etcd = append(etcd, p)
+		} else {
+			clients = append(clients, p)
+		}
+	}
+	signalAndWait(clients, grace)
+	signalAndWait(etcd, grace)
+}
+
+// signalAndWait sends SIGTERM to procs, waits up to grace, then SIGKILLs
+// what is left.
+func signalAndWait(procs []Proc, grace time.Duration) {
 	var live []Proc
 	for _, p := range procs {
 		if procAlive(p) {
