@@ -2,7 +2,14 @@
 package providers
 
 import (
+	"fmt"
+	"os"
+	"strings"
+
 	"github.com/k8squest/k8squest/engine/cluster"
+	"github.com/k8squest/k8squest/engine/currentcluster"
+	"github.com/k8squest/k8squest/engine/kindcluster"
+	"github.com/k8squest/k8squest/engine/sim"
 )
 
 // Names lists the provider names in the order they are documented.
@@ -27,5 +34,46 @@ type Options struct {
 // else kind when Docker or Podman answers, else sim. The returned reason says
 // why that provider was chosen, for the game to show.
 func Get(name string, o Options) (p cluster.Provider, reason string, err error) {
-	panic("TODO(helper-providers): implement")
+	if name != "" {
+		p, err = build(name, o)
+		if err != nil {
+			return nil, "", fmt.Errorf("--provider %q: %w", name, err)
+		}
+		return p, "chosen with --provider " + name, nil
+	}
+	if env := strings.TrimSpace(os.Getenv(EnvProvider)); env != "" {
+		p, err = build(env, o)
+		if err != nil {
+			return nil, "", fmt.Errorf("$%s=%q: %w", EnvProvider, env, err)
+		}
+		return p, fmt.Sprintf("$%s is %s", EnvProvider, env), nil
+	}
+	name, reason = autoChoose()
+	p, err = build(name, o)
+	return p, reason, err
+}
+
+// autoChoose picks kind when a container runtime answers, else sim.
+func autoChoose() (name, reason string) {
+	if rt := detectRuntime(); rt != "" {
+		return kindcluster.Name, rt + " answered; using a kind cluster"
+	}
+	return sim.Name, "no Docker or Podman answered; using the sim cluster"
+}
+
+// build returns the provider called name.
+func build(name string, o Options) (cluster.Provider, error) {
+	switch strings.ToLower(name) {
+	case kindcluster.Name:
+		return kindcluster.New(kindcluster.Options{StateDir: o.StateDir, Reporter: o.Reporter}), nil
+	case currentcluster.Name:
+		return currentcluster.New(currentcluster.Options{
+			Kubeconfig: o.Kubeconfig, Context: o.Context, StateDir: o.StateDir,
+		}), nil
+	case sim.Name:
+		return sim.New(sim.Options{CacheDir: o.CacheDir, StateDir: o.StateDir, Reporter: o.Reporter}), nil
+	default:
+		return nil, fmt.Errorf("unknown provider; the --provider flag takes one of %s",
+			strings.Join(Names, ", "))
+	}
 }
