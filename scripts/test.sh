@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against a sim cluster: starts it (building the
-# binaries if needed), runs go vet and go test, and always tears it down.
+# binaries if needed), runs go vet and go test, and always tears it down,
+# exiting with the tests' status. A cluster that was already running before
+# is reused and left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,30 +10,35 @@ GO=${GO:-go}
 TEST_TIMEOUT=${TEST_TIMEOUT:-40m}
 TEST_FLAGS=${TEST_FLAGS:--p 2 -count=1}
 
-# A cluster that was already running before `make test` is left running.
+# Build the CLI once, so that tearing down works even if the code under test
+# stops compiling half way.
+work=$(mktemp -d)
+cli="$work/k8squest"
+echo "== building k8squest"
+$GO build -o "$cli" ./cmd/k8squest
+
 started_here=true
 down() {
 	if [ "$started_here" = true ]; then
 		echo "== tearing the sim cluster down"
-		$GO run ./cmd/k8squest cluster down --provider sim || true
+		"$cli" cluster down --provider sim || true
 	else
 		echo "== leaving the sim cluster running (it was running before the tests)"
 	fi
+	rm -rf "$work"
 }
 trap down EXIT
 
 echo "== starting the sim cluster"
-up_log=$(mktemp)
-$GO run ./cmd/k8squest cluster up --provider sim </dev/null | tee "$up_log"
-if grep -q "already running" "$up_log"; then started_here=false; fi
-rm -f "$up_log"
+"$cli" cluster up --provider sim </dev/null | tee "$work/up.log"
+if grep -q "already running" "$work/up.log"; then started_here=false; fi
 
+status=0
 echo "== go vet"
-$GO vet ./...
+$GO vet ./... || status=$?
 
 echo "== go test"
-status=0
 # shellcheck disable=SC2086
 $GO test $TEST_FLAGS -timeout "$TEST_TIMEOUT" ./... || status=$?
-echo "== tests exited with status $status"
+echo "== vet and tests exited with status $status"
 exit "$status"

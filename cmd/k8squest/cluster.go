@@ -61,7 +61,7 @@ func newClusterUpCmd(g *globals) *cobra.Command {
 
 // withProvider builds the provider with a progress display and runs act.
 func (g *globals) withProvider(ctx context.Context, apiPort int, act clusterAction) error {
-	prog := newProgress(g.stdout)
+	prog := newStepPrinter(g.stdout)
 	defer prog.stop()
 	p, err := g.clusterProvider(prog.report, apiPort)
 	if err != nil {
@@ -133,9 +133,9 @@ func clusterKubeconfig(ctx context.Context, g *globals, p cluster.Provider) erro
 	return nil
 }
 
-// progress prints each event as a line and, on a terminal, a spinner with
+// stepPrinter prints each event as a line and, on a terminal, a spinner with
 // the elapsed time of the current step.
-type progress struct {
+type stepPrinter struct {
 	mu      sync.Mutex
 	w       io.Writer
 	tty     bool
@@ -145,8 +145,8 @@ type progress struct {
 	once    sync.Once
 }
 
-func newProgress(w io.Writer) *progress {
-	p := &progress{w: w, done: make(chan struct{})}
+func newStepPrinter(w io.Writer) *stepPrinter {
+	p := &stepPrinter{w: w, done: make(chan struct{})}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.tty = true
 		go p.spin()
@@ -154,7 +154,7 @@ func newProgress(w io.Writer) *progress {
 	return p
 }
 
-func (p *progress) report(e cluster.Event) {
+func (p *stepPrinter) report(e cluster.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.clearLine()
@@ -180,7 +180,7 @@ func paren(s string) string {
 	return " (" + s + ")"
 }
 
-func (p *progress) clearLine() {
+func (p *stepPrinter) clearLine() {
 	if p.tty {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
@@ -188,7 +188,7 @@ func (p *progress) clearLine() {
 
 var spinnerFrames = []rune("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
 
-func (p *progress) spin() {
+func (p *stepPrinter) spin() {
 	t := time.NewTicker(120 * time.Millisecond)
 	defer t.Stop()
 	for i := 0; ; i++ {
@@ -206,7 +206,7 @@ func (p *progress) spin() {
 	}
 }
 
-func (p *progress) stop() {
+func (p *stepPrinter) stop() {
 	p.once.Do(func() {
 		close(p.done)
 		p.mu.Lock()
