@@ -3,12 +3,15 @@ package kindcluster
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"k8s.io/client-go/rest"
+	kindexec "sigs.k8s.io/kind/pkg/exec"
 	kindlog "sigs.k8s.io/kind/pkg/log"
 
 	"github.com/k8squest/k8squest/engine/cluster"
@@ -115,6 +118,16 @@ func TestNoRuntimeIsClear(t *testing.T) {
 	p.newAPI = func(kindlog.Logger) (kindAPI, error) { return nil, ErrNoContainerRuntime }
 	_, err := p.Up(context.Background())
 	if !errors.Is(err, ErrNoContainerRuntime) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestListErrorShowsCommandOutput(t *testing.T) {
+	err := withOutput(fmt.Errorf("list: %w", &kindexec.RunError{
+		Command: []string{"docker", "ps"}, Output: []byte("Cannot connect to the Docker daemon\n"), Inner: errDown,
+	}))
+	var re *kindexec.RunError
+	if !strings.Contains(err.Error(), "Cannot connect to the Docker daemon") || !errors.As(err, &re) {
 		t.Fatalf("err = %v", err)
 	}
 }

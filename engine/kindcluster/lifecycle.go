@@ -156,7 +156,8 @@ func (p *Provider) Status(ctx context.Context) (cluster.Status, error) {
 func (p *Provider) exists(api kindAPI) (bool, error) {
 	names, err := api.List()
 	if err != nil {
-		return false, fmt.Errorf("list kind clusters: %w", err)
+		return false, fmt.Errorf("list kind clusters (is the Docker or Podman daemon running? start it, or use --provider sim): %w",
+			withOutput(err))
 	}
 	return slices.Contains(names, ClusterName), nil
 }
