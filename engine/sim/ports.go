@@ -63,3 +63,6 @@ func pickPorts(api int) (Ports, error) {
 	}
 	return ps, nil
 }
+
+// pickPortsFn is pickPorts; tests replace it to force a port clash.
+var pickPortsFn = pickPorts

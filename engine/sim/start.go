@@ -32,7 +32,7 @@ func (p *Provider) start(ctx context.Context, bins map[string]string) (*cluster.
 	if err := clearState(l); err != nil {
 		return nil, err
 	}
-	ports, err := pickPorts(p.opts.APIPort)
+	ports, err := pickPortsFn(p.opts.APIPort)
 	if err != nil {
 		return nil, err
 	}
