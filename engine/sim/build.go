@@ -41,7 +41,7 @@ func (p *Provider) buildIn(ctx context.Context, gobin string, b binary) error {
 		return err
 	}
 	if _, err := os.Stat(filepath.Join(dir, "go.sum")); err != nil {
-		if err := runGo(ctx, gobin, dir, "mod", "tidy"); err != nil {
+		if err := runGo(ctx, gobin, dir, "mod", "tidy", "-e"); err != nil {
 			return err
 		}
 	}

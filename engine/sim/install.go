@@ -35,10 +35,8 @@ func (p *Provider) ensureBinaries(ctx context.Context) (map[string]string, error
 }
 
 func (p *Provider) ensureBinary(ctx context.Context, b binary) (string, error) {
-	if path, err := exec.LookPath(b.name); err == nil {
-		if abs, err := filepath.Abs(path); err == nil && p.verify(ctx, b, abs) == nil {
-			return abs, nil
-		}
+	if path, ok := p.fromPath(ctx, b); ok {
+		return path, nil
 	}
 	cached := filepath.Join(p.binDir(), b.name)
 	if _, err := os.Stat(cached); err == nil {
@@ -61,6 +59,23 @@ func (p *Provider) ensureBinary(ctx context.Context, b binary) (string, error) {
 		return "", fmt.Errorf("verify freshly built %s: %w", b.name, err)
 	}
 	return cached, nil
+}
+
+// fromPath returns b's binary from PATH when its version is the pinned one.
+func (p *Provider) fromPath(ctx context.Context, b binary) (string, bool) {
+	path, err := exec.LookPath(b.name)
+	if err != nil {
+		return "", false
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", false
+	}
+	if err := p.verify(ctx, b, abs); err != nil {
+		p.info("check "+b.name, fmt.Sprintf("ignoring %s on PATH: %v", abs, err))
+		return "", false
+	}
+	return abs, true
 }
 
 // verify runs the binary's version flag and checks the pinned version.
