@@ -55,7 +55,11 @@ func (c *podDNS) Run(ctx context.Context, env *Env) Result {
 		r.Requery = true
 		return r
 	}
-	return pass("%s", strings.Join(good, "; "))
+	r := pass("%s", strings.Join(good, "; "))
+	if svc := env.Snap.Service(ns, c.Service); svc != nil && svc.Spec.ClusterIP != "None" {
+		r.Message += fmt.Sprintf(". Note: this cluster's DNS answers these names although Service %s is not headless; the Kubernetes DNS specification promises them only for headless Services", c.Service)
+	}
+	return r
 }
 
 // one resolves one pod's name and compares it with the pod's IP.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
@@ -65,10 +66,6 @@ func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
 	if err := s.Teardown(ctx, rep); err != nil {
 		return err
 	}
-	objs, err := s.fitted(ctx, rep)
-	if err != nil {
-		return err
-	}
 	step := fmt.Sprintf("create the broken state of level %d in namespace %s", s.spec.Level, s.spec.Namespace)
 	rep.Report(cluster.Event{Step: step, State: cluster.StepStarted})
 	for _, ns := range s.namespaces() {
@@ -76,11 +73,28 @@ func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
 			return s.failed(rep, step, err)
 		}
 	}
-	if err := s.applier.Apply(ctx, objs); err != nil {
+	if err := s.applyBroken(ctx, rep); err != nil {
 		return s.failed(rep, step, err)
 	}
 	rep.Report(cluster.Event{Step: step, State: cluster.StepDone})
 	return s.settle(ctx, rep)
+}
+
+// applyBroken applies the level's objects. Another player may take a fixed
+// cluster IP between the check for free addresses and the apply; then the
+// addresses are chosen again, a few times at most.
+func (s *Session) applyBroken(ctx context.Context, rep cluster.Reporter) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		var objs []*unstructured.Unstructured
+		if objs, err = s.fitted(ctx, rep); err != nil {
+			return err
+		}
+		if err = s.applier.Apply(ctx, objs); err == nil || !strings.Contains(err.Error(), "already allocated") {
+			return err
+		}
+	}
+	return err
 }
 
 // fitted returns copies of the level's objects with fixed ClusterIPs moved
@@ -105,6 +119,11 @@ func (s *Session) fitted(ctx context.Context, rep cluster.Reporter) ([]*unstruct
 	if err != nil {
 		return nil, err
 	}
+	more, err := kube.AvoidTakenClusterIPs(ctx, s.cs, objs, ranges)
+	if err != nil {
+		return nil, err
+	}
+	notes = append(notes, more...)
 	for _, n := range notes {
 		rep.Report(cluster.Event{Step: "fit the level to this cluster", State: cluster.StepInfo, Detail: n})
 	}
