@@ -24,7 +24,7 @@ func (p *Provider) connectState(ctx context.Context, st *State) (*cluster.Cluste
 	}
 	c, err := clusterFor(st)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%v: %w", err, cluster.ErrNotRunning)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
