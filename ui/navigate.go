@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// navigate handles the messages that change screens. ok is false for any
+// other message.
+func (m *Model) navigate(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case bootDoneMsg:
+		return m.onBooted(msg), true
+	case retryBootMsg:
+		m.boot = newBoot(m.c)
+		return m.show(screenBoot, m.boot.Init), true
+	case showMapMsg:
+		m.closePlay()
+		m.world = newWorldMap(m.c)
+		return m.show(screenMap, nil), true
+	case showBriefingMsg:
+		m.briefing = newBriefing(m.c, msg.Level)
+		return m.show(screenBriefing, m.briefing.Init), true
+	case startPlayMsg:
+		m.closePlay()
+		m.play = newPlayScreen(m.c, msg.Level, msg.Session)
+		return m.show(screenPlay, m.play.Init), true
+	case levelDoneMsg:
+		m.closePlay()
+		m.c.Progress = msg.Progress
+		m.result = newResult(m.c, msg)
+		return m.show(screenResult, nil), true
+	case showDebriefMsg:
+		m.debrief = newDebrief(m.c, msg.Level)
+		return m.show(screenDebrief, m.debrief.Init), true
+	case errMsg:
+		m.errs = newErrorScreen(m.c, msg, m.booted)
+		return m.show(screenError, nil), true
+	}
+	return nil, false
+}
+
+// onBooted keeps the cluster and progress, then opens the map or the level
+// asked for on the command line.
+func (m *Model) onBooted(msg bootDoneMsg) tea.Cmd {
+	m.booted = true
+	m.c.Cluster, m.c.Progress = msg.Cluster, msg.Progress
+	m.world = newWorldMap(m.c)
+	if m.opts.StartLevel == 0 {
+		return m.show(screenMap, nil)
+	}
+	l := levelByID(m.c.Backend.Levels(), m.opts.StartLevel)
+	if l == nil {
+		return errorCmd(fmt.Sprintf("open level %d", m.opts.StartLevel), fmt.Errorf("there is no level %d", m.opts.StartLevel))
+	}
+	m.briefing = newBriefing(m.c, l)
+	return m.show(screenBriefing, m.briefing.Init)
+}
+
+// show puts screen s on show, sizes it, then runs init when given.
+func (m *Model) show(s screen, init func() tea.Cmd) tea.Cmd {
+	m.screen = s
+	m.resize()
+	if init == nil {
+		return nil
+	}
+	return init()
+}
+
+// closePlay stops the level being played, if any.
+func (m *Model) closePlay() {
+	if m.play != nil {
+		m.play.Close()
+		m.play = nil
+	}
+}

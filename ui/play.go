@@ -1,0 +1,407 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/k8squest/k8squest/engine/drill"
+	"github.com/k8squest/k8squest/engine/play"
+	"github.com/k8squest/k8squest/levels"
+)
+
+// dialog is the confirmation the play screen is asking for, if any.
+type dialog int
+
+const (
+	dialogNone dialog = iota
+	dialogHint
+	dialogSolution
+	dialogReset
+	dialogLeave
+)
+
+// String implements fmt.Stringer.
+func (d dialog) String() string {
+	return [...]string{"none", "hint", "solution", "reset", "leave"}[d]
+}
+
+// drillState is where the level's drill stands.
+type drillState int
+
+const (
+	drillIdle drillState = iota
+	drillRunning
+	drillFailed
+	drillPassed
+)
+
+// String implements fmt.Stringer.
+func (d drillState) String() string {
+	return [...]string{"idle", "running", "failed", "passed"}[d]
+}
+
+// Messages of the play screen; each carries its screen so a stale one from
+// an earlier attempt is dropped.
+type (
+	// watchStartedMsg hands over the verdict channel.
+	watchStartedMsg struct {
+		p  *playScreen
+		ch <-chan play.Verdict
+	}
+	// tickMsg advances the elapsed clock.
+	tickMsg struct{ p *playScreen }
+	// shellDoneMsg says the player left the shell.
+	shellDoneMsg struct {
+		p   *playScreen
+		Err error
+	}
+)
+
+// drillRun is the drill's live state.
+type drillRun struct {
+	has     bool
+	title   string
+	state   drillState
+	op      *operation
+	steps   []drill.Step
+	message string
+	// rearm says a failing verdict was seen since the drill failed, so the
+	// next passing one may run it again.
+	rearm bool
+}
+
+// playScreen is the live checklist of a level being played.
+type playScreen struct {
+	c      *Common
+	level  *levels.Level
+	sess   Session
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	verdicts    <-chan play.Verdict
+	verdict     play.Verdict
+	haveVerdict bool
+	started     time.Time
+
+	hintsOpened    int
+	solutionOpened bool
+	resets         int
+	dialog         dialog
+	drill          drillRun
+	resetOp        *operation
+	resetLog       *stepLog
+	completing     bool
+	closed         bool
+	notice         string
+
+	helpMD    string
+	helpWidth int
+	vp        viewport.Model
+	w, h      int
+}
+
+// newPlayScreen returns the play screen of l, set up on sess.
+func newPlayScreen(c *Common, l *levels.Level, sess Session) *playScreen {
+	ctx, cancel := context.WithCancel(c.Ctx)
+	p := &playScreen{c: c, level: l, sess: sess, ctx: ctx, cancel: cancel, started: c.Now()}
+	p.drill.has, p.drill.title = sess.HasDrill()
+	p.vp = viewport.New()
+	p.vp.KeyMap = viewport.KeyMap{Up: c.Keys.Nav.Up, Down: c.Keys.Nav.Down, PageUp: c.Keys.Nav.PageUp, PageDown: c.Keys.Nav.PageDown}
+	p.vp.MouseWheelDelta = 3
+	return p
+}
+
+// Init starts watching and the clock.
+func (p *playScreen) Init() tea.Cmd { return tea.Batch(p.watchCmd(), p.tickCmd()) }
+
+// Close stops watching and any running drill or reset.
+func (p *playScreen) Close() {
+	p.closed = true
+	p.cancel()
+}
+
+// SetSize implements page.
+func (p *playScreen) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.layout()
+}
+
+// ShortHelp implements help.KeyMap.
+func (p *playScreen) ShortHelp() []key.Binding {
+	k := p.c.Keys
+	if p.dialog != dialogNone {
+		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
+	}
+	return []key.Binding{k.Play.Hint, k.Play.Shell, k.Play.Reset, k.Play.Solution, k.Play.Leave, k.Global.Help}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *playScreen) FullHelp() [][]key.Binding {
+	k := p.c.Keys
+	if p.dialog != dialogNone {
+		return [][]key.Binding{p.ShortHelp()}
+	}
+	return [][]key.Binding{
+		{k.Play.Hint, k.Play.Solution, k.Play.Shell},
+		{k.Play.Reset, k.Play.Drill, k.Play.Leave},
+		{k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
+		{k.Global.Help, k.Global.ForceQuit},
+	}
+}
+
+// Update implements page.
+func (p *playScreen) Update(msg tea.Msg) tea.Cmd {
+	cmd := p.update(msg)
+	p.layout()
+	return cmd
+}
+
+// update routes msg; Update lays the screen out afterwards.
+func (p *playScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case watchStartedMsg:
+		return p.handleWatchStarted(msg)
+	case verdictMsg:
+		return p.handleVerdict(msg)
+	case tickMsg:
+		if msg.p != p || p.closed {
+			return nil
+		}
+		return p.tickCmd()
+	case opMsg:
+		return p.handleOp(msg)
+	case shellDoneMsg:
+		return p.handleShellDone(msg)
+	case markdownMsg:
+		p.handleMarkdown(msg)
+		return nil
+	case tea.WindowSizeMsg, tea.BackgroundColorMsg:
+		return p.renderHelpCmd()
+	case tea.KeyPressMsg:
+		return p.handleKey(msg)
+	case tea.MouseWheelMsg:
+		var cmd tea.Cmd
+		p.vp, cmd = p.vp.Update(msg)
+		return cmd
+	}
+	if p.resetLog != nil {
+		return p.resetLog.Update(msg)
+	}
+	return nil
+}
+
+// handleWatchStarted keeps the verdict channel and waits on it.
+func (p *playScreen) handleWatchStarted(msg watchStartedMsg) tea.Cmd {
+	if msg.p != p {
+		return nil
+	}
+	p.verdicts = msg.ch
+	return waitVerdict(p.verdicts)
+}
+
+// handleVerdict shows a verdict and, when every check passed, runs the drill
+// or completes the level.
+func (p *playScreen) handleVerdict(msg verdictMsg) tea.Cmd {
+	if msg.ch != p.verdicts || msg.Closed || p.closed {
+		return nil
+	}
+	p.verdict, p.haveVerdict = msg.Verdict, true
+	next := waitVerdict(p.verdicts)
+	v := msg.Verdict
+	if !v.Passed || v.Err != nil {
+		p.drill.rearm = true
+		return next
+	}
+	return tea.Batch(next, p.onPassed(false))
+}
+
+// onPassed moves on once every check passed: the drill, or completion.
+// forced retries a failed drill at the player's request.
+func (p *playScreen) onPassed(forced bool) tea.Cmd {
+	if p.completing || p.resetOp != nil {
+		return nil
+	}
+	if !p.drill.has {
+		return p.completeCmd()
+	}
+	switch p.drill.state {
+	case drillIdle:
+		return p.drillCmd()
+	case drillFailed:
+		if forced || p.drill.rearm {
+			return p.drillCmd()
+		}
+	case drillRunning, drillPassed:
+	}
+	return nil
+}
+
+// handleOp follows the drill and reset operations.
+func (p *playScreen) handleOp(msg opMsg) tea.Cmd {
+	switch {
+	case msg.op == nil:
+		return nil
+	case msg.op == p.drill.op:
+		return p.handleDrill(msg)
+	case msg.op == p.resetOp:
+		return p.handleReset(msg)
+	}
+	return nil
+}
+
+// handleDrill shows a drill step or the drill's end.
+func (p *playScreen) handleDrill(msg opMsg) tea.Cmd {
+	if msg.Step != nil {
+		p.drill.steps = append(p.drill.steps, *msg.Step)
+		return p.drill.op.wait()
+	}
+	if !msg.Done {
+		return p.drill.op.wait()
+	}
+	p.drill.op = nil
+	res, _ := msg.Value.(drill.Result)
+	if len(res.Steps) > 0 {
+		p.drill.steps = res.Steps
+	}
+	p.drill.message = res.Message
+	if msg.Err != nil || !res.Passed {
+		p.drill.state, p.drill.rearm = drillFailed, false
+		if p.drill.message == "" && msg.Err != nil {
+			p.drill.message = msg.Err.Error()
+		}
+		return nil
+	}
+	p.drill.state = drillPassed
+	return p.completeCmd()
+}
+
+// handleReset shows reset progress, and its end.
+func (p *playScreen) handleReset(msg opMsg) tea.Cmd {
+	if msg.Event != nil {
+		p.resetLog.Add(*msg.Event)
+		return p.resetOp.wait()
+	}
+	p.resetLog.Finish(msg.Err)
+	p.resetOp = nil
+	if msg.Err != nil {
+		p.notice = "Reset failed: " + msg.Err.Error()
+		return nil
+	}
+	p.resets++
+	p.resetLog = nil
+	p.drill = drillRun{has: p.drill.has, title: p.drill.title}
+	p.notice = "Level reset: the broken state is back."
+	return nil
+}
+
+// handleShellDone notes how the shell ended.
+func (p *playScreen) handleShellDone(msg shellDoneMsg) tea.Cmd {
+	if msg.p != p {
+		return nil
+	}
+	p.notice = "Back from the shell."
+	if msg.Err != nil {
+		p.notice = "The shell ended with an error: " + msg.Err.Error()
+	}
+	return nil
+}
+
+// handleMarkdown keeps rendered hints and solution.
+func (p *playScreen) handleMarkdown(msg markdownMsg) {
+	if msg.Key != p.helpKey() || msg.Width != p.w {
+		return
+	}
+	p.helpMD, p.helpWidth = msg.Out, msg.Width
+	if msg.Err != nil {
+		p.helpMD = p.helpSource()
+	}
+	p.layout()
+	p.vp.GotoBottom()
+}
+
+// handleKey answers an open dialog or acts on a play key.
+func (p *playScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if p.dialog != dialogNone {
+		return p.handleDialogKey(msg)
+	}
+	k := p.c.Keys.Play
+	switch {
+	case key.Matches(msg, k.Hint):
+		p.askHint()
+	case key.Matches(msg, k.Solution):
+		p.askSolution()
+	case key.Matches(msg, k.Reset):
+		if p.resetOp == nil && !p.completing {
+			p.dialog = dialogReset
+		}
+	case key.Matches(msg, k.Shell):
+		return p.shellCmd()
+	case key.Matches(msg, k.Drill):
+		if p.verdict.Passed && p.verdict.Err == nil {
+			return p.onPassed(true)
+		}
+	case key.Matches(msg, k.Leave):
+		p.dialog = dialogLeave
+	default:
+		var cmd tea.Cmd
+		p.vp, cmd = p.vp.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+// askHint asks to open the next hint, or says every hint is open.
+func (p *playScreen) askHint() {
+	switch {
+	case len(p.level.Hints) == 0:
+		p.notice = "This level has no hints."
+	case p.hintsOpened >= len(p.level.Hints):
+		p.notice = "Every hint is open: scroll down to read them."
+		p.vp.GotoBottom()
+	default:
+		p.dialog = dialogHint
+	}
+}
+
+// askSolution asks to open the solution, unless it is open already.
+func (p *playScreen) askSolution() {
+	if p.solutionOpened {
+		p.notice = "The solution is open: scroll down to read it."
+		p.vp.GotoBottom()
+		return
+	}
+	p.dialog = dialogSolution
+}
+
+// handleDialogKey confirms or cancels the open dialog.
+func (p *playScreen) handleDialogKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.c.Keys.Confirm
+	if key.Matches(msg, k.No) {
+		p.dialog = dialogNone
+		return nil
+	}
+	if !key.Matches(msg, k.Yes) {
+		return nil
+	}
+	d := p.dialog
+	p.dialog = dialogNone
+	switch d {
+	case dialogHint:
+		p.hintsOpened++
+		return p.renderHelpCmd()
+	case dialogSolution:
+		p.solutionOpened = true
+		return p.renderHelpCmd()
+	case dialogReset:
+		return p.resetCmd()
+	case dialogLeave:
+		p.Close()
+		return send(showMapMsg{})
+	case dialogNone:
+	}
+	return nil
+}

@@ -1,0 +1,250 @@
+// Package ui is k8squest's terminal interface: the cluster boot, the world
+// map, briefings, the live checklist of a level being played, results and
+// debriefs. It talks to the game only through Backend and Session.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+)
+
+// Options configures Run.
+type Options struct {
+	// StartLevel opens that level's briefing once the cluster is up; 0 opens
+	// the title screen and world map.
+	StartLevel int
+	// Input and Output default to the terminal.
+	Input  io.Reader
+	Output io.Writer
+	// NoColor turns colours off; NO_COLOR in the environment does too.
+	NoColor bool
+}
+
+// Run runs the game's interface until the player quits or ctx ends.
+func Run(ctx context.Context, b Backend, opts Options) error {
+	m := New(ctx, b, opts)
+	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if opts.Input != nil {
+		popts = append(popts, tea.WithInput(opts.Input))
+	}
+	if opts.Output != nil {
+		popts = append(popts, tea.WithOutput(opts.Output))
+	}
+	if opts.NoColor || os.Getenv("NO_COLOR") != "" {
+		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	_, err := tea.NewProgram(m, popts...).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("run the interface: %w", err)
+	}
+	return nil
+}
+
+// screen names the screen on show.
+type screen int
+
+const (
+	screenBoot screen = iota
+	screenMap
+	screenBriefing
+	screenPlay
+	screenResult
+	screenDebrief
+	screenError
+)
+
+// String implements fmt.Stringer.
+func (s screen) String() string {
+	return [...]string{"boot", "map", "briefing", "play", "result", "debrief", "error"}[s]
+}
+
+// Model is the root Bubble Tea model: it owns the screens, routes messages
+// and draws the frame and the help footer.
+type Model struct {
+	c      *Common
+	opts   Options
+	screen screen
+	booted bool
+	help   help.Model
+
+	boot     *boot
+	world    *worldMap
+	briefing *briefing
+	play     *playScreen
+	result   *result
+	debrief  *debrief
+	errs     *errorScreen
+}
+
+// New returns the root model; Run calls it, tests drive it directly.
+func New(ctx context.Context, b Backend, opts Options) *Model {
+	c := &Common{Ctx: ctx, Backend: b, Styles: NewStyles(true), Keys: DefaultKeyMap(), Now: time.Now}
+	m := &Model{c: c, opts: opts, help: help.New()}
+	m.help.Styles = c.Styles.Help
+	m.boot = newBoot(c)
+	return m
+}
+
+// Init implements tea.Model.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.boot.Init())
+}
+
+// active returns the screen on show.
+func (m *Model) active() page {
+	switch m.screen {
+	case screenBoot:
+		return m.boot
+	case screenMap:
+		return m.world
+	case screenBriefing:
+		return m.briefing
+	case screenPlay:
+		return m.play
+	case screenResult:
+		return m.result
+	case screenDebrief:
+		return m.debrief
+	case screenError:
+		return m.errs
+	}
+	return m.boot
+}
+
+// pages returns every live screen, for broadcasts.
+func (m *Model) pages() []page {
+	var ps []page
+	for _, p := range []page{m.boot, m.world, m.briefing, m.play, m.result, m.debrief, m.errs} {
+		if p != nil && !isNilPage(p) {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// isNilPage reports whether p holds a nil screen pointer.
+func isNilPage(p page) bool {
+	switch s := p.(type) {
+	case *boot:
+		return s == nil
+	case *worldMap:
+		return s == nil
+	case *briefing:
+		return s == nil
+	case *playScreen:
+		return s == nil
+	case *result:
+		return s == nil
+	case *debrief:
+		return s == nil
+	case *errorScreen:
+		return s == nil
+	}
+	return false
+}
+
+// Update implements tea.Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.Width, m.c.Height = msg.Width, msg.Height
+		m.resize()
+		return m, m.broadcast(msg)
+	case tea.BackgroundColorMsg:
+		m.restyle(msg.IsDark())
+		return m, m.broadcast(msg)
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case tea.MouseMsg:
+		return m, m.active().Update(msg)
+	}
+	if cmd, ok := m.navigate(msg); ok {
+		return m, cmd
+	}
+	return m, m.broadcast(msg)
+}
+
+// handleKey handles the global keys and passes the rest to the screen.
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.c.Keys.Global.ForceQuit):
+		m.closePlay()
+		return tea.Quit
+	case key.Matches(msg, m.c.Keys.Global.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.resize()
+		return nil
+	}
+	return m.active().Update(msg)
+}
+
+// broadcast passes msg to every live screen; each ignores what is not its own.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, p := range m.pages() {
+		cmds = append(cmds, p.Update(msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+// restyle rebuilds the styles for the terminal's background.
+func (m *Model) restyle(dark bool) {
+	if dark == m.c.Styles.Dark {
+		return
+	}
+	m.c.Styles = NewStyles(dark)
+	m.help.Styles = m.c.Styles.Help
+	m.resize()
+}
+
+// resize gives every screen the area left by the frame and the footer.
+func (m *Model) resize() {
+	st := m.c.Styles
+	w := max(m.c.Width-st.App.GetHorizontalFrameSize(), 10)
+	m.help.SetWidth(w)
+	footer := lipgloss.Height(m.footerView())
+	h := max(m.c.Height-st.App.GetVerticalFrameSize()-footer-1, 5)
+	for _, p := range m.pages() {
+		p.SetSize(w, h)
+	}
+}
+
+// View implements tea.Model.
+func (m *Model) View() tea.View {
+	st := m.c.Styles
+	body := m.active().View()
+	h := max(m.c.Height-st.App.GetVerticalFrameSize()-lipgloss.Height(m.footerView()), 1)
+	body = st.Page.Height(h).MaxHeight(h).Render(body)
+	v := tea.NewView(st.App.Render(body + "\n" + m.footerView()))
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = m.title()
+	return v
+}
+
+// footerView is the help bar.
+func (m *Model) footerView() string { return m.help.View(m.active()) }
+
+// title is the terminal window's title.
+func (m *Model) title() string {
+	switch m.screen {
+	case screenBriefing, screenPlay:
+		if m.play != nil && m.screen == screenPlay {
+			return fmt.Sprintf("k8squest · level %d", m.play.level.ID)
+		}
+	}
+	return "k8squest"
+}
