@@ -75,7 +75,7 @@ func (p *Provider) step(step string, s cluster.StepState, detail string) {
 // Up implements cluster.Provider. It reuses a running cluster, cleans up a
 // stale one, and otherwise starts a fresh cluster and waits until it is ready.
 func (p *Provider) Up(ctx context.Context) (*cluster.Cluster, error) {
-	fl, err := lockState(ctx, p.layout())
+	fl, err := lockState(ctx, p.layout(), p.waitingForLock)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (p *Provider) Connect(ctx context.Context) (*cluster.Cluster, error) {
 // in the state that are still ours, then clears the state; binaries stay cached.
 func (p *Provider) Down(ctx context.Context) error {
 	l := p.layout()
-	fl, err := lockState(ctx, l)
+	fl, err := lockState(ctx, l, p.waitingForLock)
 	if err != nil {
 		return err
 	}
@@ -158,3 +158,7 @@ func (p *Provider) Down(ctx context.Context) error {
 
 // State returns the recorded state of the cluster, or nil when there is none.
 func (p *Provider) State() (*State, error) { return loadState(p.layout()) }
+
+func (p *Provider) waitingForLock() {
+	p.info("lock", "another k8squest is starting or stopping the sim cluster; waiting for it")
+}

@@ -114,11 +114,18 @@ func clearState(l layout) error {
 
 // lockState takes the state dir's file lock, waiting for another k8squest
 // (or test package) that holds it, until ctx ends.
-func lockState(ctx context.Context, l layout) (*flock.Flock, error) {
+// waiting, when not nil, is called once if the lock is busy.
+func lockState(ctx context.Context, l layout, waiting func()) (*flock.Flock, error) {
 	if err := os.MkdirAll(l.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create sim state dir: %w", err)
 	}
 	fl := flock.New(l.lock())
+	if ok, err := fl.TryLock(); err == nil && ok {
+		return fl, nil
+	}
+	if waiting != nil {
+		waiting()
+	}
 	ok, err := fl.TryLockContext(ctx, 250*time.Millisecond)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", l.lock(), err)

@@ -39,7 +39,7 @@ func TestStateRoundTrip(t *testing.T) {
 
 func TestClearStateKeepsLock(t *testing.T) {
 	l := layout{t.TempDir()}
-	fl, err := lockState(context.Background(), l)
+	fl, err := lockState(context.Background(), l, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,19 +57,19 @@ func TestClearStateKeepsLock(t *testing.T) {
 
 func TestLockWaits(t *testing.T) {
 	l := layout{t.TempDir()}
-	fl, err := lockState(context.Background(), l)
+	fl, err := lockState(context.Background(), l, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
 	defer cancel()
-	if _, err := lockState(ctx, l); err == nil {
+	if _, err := lockState(ctx, l, nil); err == nil {
 		t.Fatal("a second lock was granted while the first is held")
 	}
 	go func() { time.Sleep(300 * time.Millisecond); _ = fl.Unlock() }()
 	ctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel2()
-	fl2, err := lockState(ctx2, l)
+	fl2, err := lockState(ctx2, l, nil)
 	if err != nil {
 		t.Fatalf("second lock after release: %v", err)
 	}
