@@ -27,7 +27,7 @@ func TestMain(m *testing.M) { simtest.Main(m) }
 
 // rig is one level set up in its own namespace on the shared sim cluster.
 type rig struct {
-	t       *testing.T
+	t       testing.TB
 	c       *cluster.Cluster
 	level   *levels.Level
 	ns      string
@@ -37,7 +37,7 @@ type rig struct {
 }
 
 // setUp starts level id in a fresh namespace and tears it down after the test.
-func setUp(t *testing.T, id int) *rig {
+func setUp(t testing.TB, id int) *rig {
 	t.Helper()
 	c := simtest.Cluster(t)
 	ls, err := levels.LoadAll(content.FS)
