@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -14,7 +15,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "k8squest:", err)
+		var quiet exitError
+		if !errors.As(err, &quiet) {
+			fmt.Fprintln(os.Stderr, "k8squest:", err)
+		}
 		stop()
 		os.Exit(exitCode(err))
 	}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+
+	"github.com/k8squest/k8squest/content"
+	"github.com/k8squest/k8squest/engine/cluster"
+	"github.com/k8squest/k8squest/engine/dns"
+	"github.com/k8squest/k8squest/engine/play"
+	prog "github.com/k8squest/k8squest/engine/progress"
+	"github.com/k8squest/k8squest/engine/score"
+	"github.com/k8squest/k8squest/engine/xdg"
+	"github.com/k8squest/k8squest/levels"
+	"github.com/k8squest/k8squest/ui"
+)
+
+// game ties the level catalogue, the cluster and the progress file together.
+// It is the Backend the TUI runs on, and what the scripting commands use.
+type game struct {
+	g        *globals
+	levels   []*levels.Level
+	store    *prog.Store
+	provider cluster.Provider
+	cluster  *cluster.Cluster
+	resolver dns.Resolver
+}
+
+var _ ui.Backend = (*game)(nil)
+
+func newGame(g *globals) (*game, error) {
+	if g.namespace != "" {
+		if err := levels.ValidNamespace(g.namespace); err != nil {
+			return nil, fmt.Errorf("--namespace: %w", err)
+		}
+	}
+	ls, err := levels.LoadAll(content.FS)
+	if err != nil {
+		return nil, fmt.Errorf("load levels: %w", err)
+	}
+	for i, l := range ls {
+		ls[i] = l.WithNamespace(g.namespace)
+	}
+	return &game{g: g, levels: ls, store: prog.Open(prog.DefaultPath())}, nil
+}
+
+// level finds a level by the number given on the command line.
+func (x *game) level(arg string) (*levels.Level, error) {
+	id, err := strconv.Atoi(arg)
+	if err != nil {
+		return nil, fmt.Errorf("level %q: not a level number (see k8squest levels)", arg)
+	}
+	for _, l := range x.levels {
+		if l.ID == id {
+			return l, nil
+		}
+	}
+	return nil, fmt.Errorf("level %d does not exist (see k8squest levels)", id)
+}
+
+// Levels implements ui.Backend.
+func (x *game) Levels() []*levels.Level { return x.levels }
+
+// Progress implements ui.Backend.
+func (x *game) Progress() (prog.State, error) {
+	st, notice, err := x.store.Load()
+	if notice != "" {
+		fmt.Fprintln(x.g.stderr, "k8squest:", notice)
+	}
+	return st, err
+}
+
+// Connect implements ui.Backend: it finds or starts the cluster.
+func (x *game) Connect(ctx context.Context, rep cluster.Reporter) (string, error) {
+	return x.connect(ctx, rep, true)
+}
+
+// connect reaches the cluster, starting it when up is true.
+func (x *game) connect(ctx context.Context, rep cluster.Reporter, up bool) (string, error) {
+	if x.cluster != nil {
+		return describe(x.cluster), nil
+	}
+	p, reason, err := x.g.providerFor(rep)
+	if err != nil {
+		return "", err
+	}
+	if reason != "" && x.g.provider == "" {
+		rep.Report(cluster.Event{Step: "choose a cluster", State: cluster.StepInfo, Detail: reason})
+	}
+	c, err := p.Connect(ctx)
+	if err != nil && up {
+		c, err = p.Up(ctx)
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s cluster: %w", p.Name(), err)
+	}
+	r, err := dns.ForCluster(ctx, c)
+	if err != nil {
+		return "", fmt.Errorf("reach the cluster DNS: %w", err)
+	}
+	x.provider, x.cluster, x.resolver = p, c, r
+	return describe(c), nil
+}
+
+func describe(c *cluster.Cluster) string {
+	return fmt.Sprintf("%s cluster %s", c.Provider, c.Name)
+}
+
+// Open implements ui.Backend.
+func (x *game) Open(ctx context.Context, l *levels.Level) (ui.Session, error) {
+	return x.session(l)
+}
+
+func (x *game) session(l *levels.Level) (*session, error) {
+	if x.cluster == nil {
+		return nil, fmt.Errorf("open level %d: not connected to a cluster", l.ID)
+	}
+	spec, err := l.Spec(l.Namespace)
+	if err != nil {
+		return nil, fmt.Errorf("level %d: %w", l.ID, err)
+	}
+	s, err := play.New(x.cluster, spec, x.resolver)
+	if err != nil {
+		return nil, err
+	}
+	return &session{Session: s}, nil
+}
+
+// Complete implements ui.Backend.
+func (x *game) Complete(l *levels.Level, o score.Outcome) (score.Breakdown, prog.Award, prog.State, error) {
+	b := score.Score(o)
+	a, st, _, err := x.store.Complete(prog.Completion{
+		Level: l.ID, XP: b.Total, Seconds: o.Seconds,
+		HintsUsed: len(o.HintCosts), Solution: o.SolutionOpened,
+	})
+	return b, a, st, err
+}
+
+// Started implements ui.Backend.
+func (x *game) Started(l *levels.Level) error {
+	_, _, err := x.store.Start(l.ID)
+	return err
+}
+
+// Shell implements ui.Backend: the player's shell, pointed at the game's
+// cluster and the level's namespace.
+func (x *game) Shell(l *levels.Level) *exec.Cmd {
+	sh := os.Getenv("SHELL")
+	if sh == "" {
+		sh = "/bin/sh"
+	}
+	cmd := exec.Command(sh)
+	cmd.Env = append(os.Environ(), "K8SQUEST_NAMESPACE="+l.Namespace)
+	if x.cluster == nil {
+		return cmd
+	}
+	kc := x.cluster.Kubeconfig
+	shellKC := filepath.Join(xdg.StateDir(), "shell", fmt.Sprintf("level-%d.kubeconfig", l.ID))
+	if err := cluster.WriteNamespacedKubeconfig(x.cluster, l.Namespace, shellKC); err == nil {
+		kc = shellKC
+	}
+	cmd.Env = append(cmd.Env, "KUBECONFIG="+kc)
+	return cmd
+}
+
+// close releases the DNS resolver.
+func (x *game) close() {
+	if x.resolver != nil {
+		_ = x.resolver.Close()
+	}
+}
+
+// session adapts play.Session to ui.Session.
+type session struct {
+	*play.Session
+}
+
+// HasDrill implements ui.Session.
+func (s *session) HasDrill() (bool, string) {
+	if d := s.Spec().Drill; d != nil {
+		return true, d.Title
+	}
+	return false, ""
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/k8squest/k8squest/levels"
+	"github.com/k8squest/k8squest/ui"
+)
+
+func gameCommands(g *globals) []*cobra.Command {
+	return []*cobra.Command{
+		newPlayCmd(g), newStartCmd(g), newCheckCmd(g), newResetCmd(g),
+		newTeardownCmd(g), newProgressCmd(g), newLevelsCmd(g),
+	}
+}
+
+// levelCmd builds a command that takes one level number and a connected game.
+func levelCmd(g *globals, use, short string, up bool, act func(ctx context.Context, x *game, l *levels.Level) error) *cobra.Command {
+	return &cobra.Command{
+		Use:   use + " LEVEL",
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			x, err := newGame(g)
+			if err != nil {
+				return err
+			}
+			defer x.close()
+			l, err := x.level(args[0])
+			if err != nil {
+				return err
+			}
+			prog := newStepPrinter(g.stderr)
+			_, err = x.connect(cmd.Context(), prog.report, up)
+			prog.stop()
+			if err != nil {
+				return err
+			}
+			return act(cmd.Context(), x, l)
+		},
+	}
+}
+
+func newStartCmd(g *globals) *cobra.Command {
+	return levelCmd(g, "start", "Set a level's broken state up, print its briefing and exit", true,
+		func(ctx context.Context, x *game, l *levels.Level) error {
+			s, err := x.session(l)
+			if err != nil {
+				return err
+			}
+			prog := newStepPrinter(g.stderr)
+			err = s.Setup(ctx, prog.report)
+			prog.stop()
+			if err != nil {
+				return fmt.Errorf("start level %d: %w", l.ID, err)
+			}
+			if err := x.Started(l); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "Level %d is set up in namespace %s.\n\n", l.ID, l.Namespace)
+			printMarkdown(g, l.Briefing)
+			fmt.Fprintf(g.stdout, "\nFix it with kubectl, then run: k8squest check %d%s\n", l.ID, nsFlag(g))
+			return nil
+		})
+}
+
+func newResetCmd(g *globals) *cobra.Command {
+	return levelCmd(g, "reset", "Delete everything a level created and set its broken state up again", true,
+		func(ctx context.Context, x *game, l *levels.Level) error {
+			s, err := x.session(l)
+			if err != nil {
+				return err
+			}
+			prog := newStepPrinter(g.stderr)
+			err = s.Reset(ctx, prog.report)
+			prog.stop()
+			if err != nil {
+				return fmt.Errorf("reset level %d: %w", l.ID, err)
+			}
+			fmt.Fprintf(g.stdout, "Level %d is back to its broken state in namespace %s.\n", l.ID, l.Namespace)
+			return nil
+		})
+}
+
+func newTeardownCmd(g *globals) *cobra.Command {
+	return levelCmd(g, "teardown", "Delete everything a level created, namespaces included", false,
+		func(ctx context.Context, x *game, l *levels.Level) error {
+			s, err := x.session(l)
+			if err != nil {
+				return err
+			}
+			prog := newStepPrinter(g.stderr)
+			err = s.Teardown(ctx, prog.report)
+			prog.stop()
+			if err != nil {
+				return fmt.Errorf("tear level %d down: %w", l.ID, err)
+			}
+			fmt.Fprintf(g.stdout, "Level %d removed from namespace %s.\n", l.ID, l.Namespace)
+			return nil
+		})
+}
+
+func newPlayCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "play [LEVEL]",
+		Short: "Open the game (on a level's briefing when one is given)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			x, err := newGame(g)
+			if err != nil {
+				return err
+			}
+			defer x.close()
+			opts := ui.Options{Input: g.stdin, Output: g.stdout}
+			if len(args) == 1 {
+				l, err := x.level(args[0])
+				if err != nil {
+					return err
+				}
+				opts.StartLevel = l.ID
+			}
+			return ui.Run(cmd.Context(), x, opts)
+		},
+	}
+}
+
+func newLevelsCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "levels",
+		Short: "List the levels and your progress on each",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			x, err := newGame(g)
+			if err != nil {
+				return err
+			}
+			st, err := x.Progress()
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "LEVEL\tTITLE\tDIFFICULTY\tXP\tSTATUS")
+			for _, l := range x.levels {
+				status := "not started"
+				if r := st.Levels[l.ID]; r != nil && r.Completed {
+					status = fmt.Sprintf("done, %d XP", r.BestXP)
+				} else if r != nil {
+					status = fmt.Sprintf("started (%d attempts)", r.Attempts)
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\n", l.ID, l.Title, l.Difficulty, l.XP, status)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func nsFlag(g *globals) string {
+	if g.namespace == "" {
+		return ""
+	}
+	return " -n " + g.namespace
+}
+
+// printMarkdown renders markdown for a terminal, or prints it as it is when
+// stdout is not a terminal or NO_COLOR is set.
+func printMarkdown(g *globals, md string) {
+	if f, ok := g.stdout.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) && !noColor() {
+		if out, err := ui.RenderMarkdown(md, 100, true); err == nil {
+			fmt.Fprint(g.stdout, out)
+			return
+		}
+	}
+	fmt.Fprint(g.stdout, md)
+}
