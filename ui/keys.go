@@ -40,10 +40,10 @@ func DefaultKeyMap() *KeyMap {
 
 	k.Play.Hint = key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint"))
 	k.Play.Solution = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "solution"))
-	k.Play.Reset = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset level"))
+	k.Play.Reset = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset"))
 	k.Play.Shell = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "shell"))
 	k.Play.Drill = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "retry drill"))
-	k.Play.Leave = key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q/esc", "leave level"))
+	k.Play.Leave = key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q/esc", "leave"))
 
 	k.Confirm.Yes = key.NewBinding(key.WithKeys("y", "Y", "enter"), key.WithHelp("y/enter", "yes"))
 	k.Confirm.No = key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no"))

@@ -58,9 +58,11 @@ func (m *Model) onBooted(msg bootDoneMsg) tea.Cmd {
 	return m.show(screenBriefing, m.briefing.Init)
 }
 
-// show puts screen s on show, sizes it, then runs init when given.
+// show puts screen s on show, sizes it, then runs init when given. Screens
+// left behind are dropped, so their spinners and clocks stop.
 func (m *Model) show(s screen, init func() tea.Cmd) tea.Cmd {
 	m.screen = s
+	m.drop()
 	m.resize()
 	if init == nil {
 		return nil
@@ -73,5 +75,27 @@ func (m *Model) closePlay() {
 	if m.play != nil {
 		m.play.Close()
 		m.play = nil
+	}
+}
+
+// drop forgets every screen but the map and the one on show.
+func (m *Model) drop() {
+	if m.screen != screenBoot {
+		m.boot = nil
+	}
+	if m.screen != screenBriefing {
+		m.briefing = nil
+	}
+	if m.screen != screenPlay {
+		m.closePlay()
+	}
+	if m.screen != screenResult {
+		m.result = nil
+	}
+	if m.screen != screenDebrief {
+		m.debrief = nil
+	}
+	if m.screen != screenError {
+		m.errs = nil
 	}
 }

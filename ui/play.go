@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -136,7 +137,23 @@ func (p *playScreen) ShortHelp() []key.Binding {
 	if p.dialog != dialogNone {
 		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
 	}
-	return []key.Binding{k.Play.Hint, k.Play.Shell, k.Play.Reset, k.Play.Solution, k.Play.Leave, k.Global.Help}
+	return []key.Binding{p.hintKey(), k.Play.Shell, k.Play.Reset, p.solutionKey(), k.Play.Leave, k.Global.Help}
+}
+
+// hintKey is the hint binding, its help showing the next hint's cost.
+func (p *playScreen) hintKey() key.Binding {
+	if p.hintsOpened >= len(p.level.Hints) {
+		return with(p.c.Keys.Play.Hint, "h", "hints")
+	}
+	return with(p.c.Keys.Play.Hint, "h", fmt.Sprintf("hint %d (−%d XP)", p.hintsOpened+1, p.level.Hints[p.hintsOpened].Cost))
+}
+
+// solutionKey is the solution binding, its help showing the cost.
+func (p *playScreen) solutionKey() key.Binding {
+	if p.solutionOpened {
+		return with(p.c.Keys.Play.Solution, "S", "solution")
+	}
+	return with(p.c.Keys.Play.Solution, "S", fmt.Sprintf("solution (−%d XP)", p.level.Solution.Cost))
 }
 
 // FullHelp implements help.KeyMap.
@@ -146,7 +163,7 @@ func (p *playScreen) FullHelp() [][]key.Binding {
 		return [][]key.Binding{p.ShortHelp()}
 	}
 	return [][]key.Binding{
-		{k.Play.Hint, k.Play.Solution, k.Play.Shell},
+		{p.hintKey(), p.solutionKey(), k.Play.Shell},
 		{k.Play.Reset, k.Play.Drill, k.Play.Leave},
 		{k.Nav.Up, k.Nav.Down, k.Nav.PageUp, k.Nav.PageDown},
 		{k.Global.Help, k.Global.ForceQuit},
@@ -206,7 +223,11 @@ func (p *playScreen) handleWatchStarted(msg watchStartedMsg) tea.Cmd {
 // handleVerdict shows a verdict and, when every check passed, runs the drill
 // or completes the level.
 func (p *playScreen) handleVerdict(msg verdictMsg) tea.Cmd {
-	if msg.ch != p.verdicts || msg.Closed || p.closed {
+	if msg.ch != p.verdicts || p.closed {
+		return nil
+	}
+	if msg.Closed {
+		p.notice = "The checks stopped watching the cluster: press r to reset, or q to leave and start again."
 		return nil
 	}
 	p.verdict, p.haveVerdict = msg.Verdict, true

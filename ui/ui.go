@@ -121,7 +121,7 @@ func (m *Model) active() page {
 	case screenError:
 		return m.errs
 	}
-	return m.boot
+	return nil
 }
 
 // pages returns every live screen, for broadcasts.
@@ -240,11 +240,8 @@ func (m *Model) footerView() string { return m.help.View(m.active()) }
 
 // title is the terminal window's title.
 func (m *Model) title() string {
-	switch m.screen {
-	case screenBriefing, screenPlay:
-		if m.play != nil && m.screen == screenPlay {
-			return fmt.Sprintf("k8squest · level %d", m.play.level.ID)
-		}
+	if m.screen == screenPlay && m.play != nil {
+		return fmt.Sprintf("k8squest · level %d", m.play.level.ID)
 	}
 	return "k8squest"
 }
