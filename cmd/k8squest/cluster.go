@@ -70,14 +70,24 @@ func (g *globals) withProvider(ctx context.Context, apiPort int, act clusterActi
 	return act(ctx, g, p)
 }
 
-// clusterProvider returns the provider for the cluster commands.
-// TODO(sim): use g.providerFor for every name once providers.Get lands.
+// clusterProvider returns the provider for the cluster commands. --api-port
+// only means something to sim, which providers.Options does not carry, so an
+// explicit sim is built here.
 func (g *globals) clusterProvider(rep cluster.Reporter, apiPort int) (cluster.Provider, error) {
-	if g.provider == "" || g.provider == sim.Name {
+	if g.provider == sim.Name {
 		return sim.New(sim.Options{Reporter: rep, APIPort: apiPort}), nil
 	}
-	p, _, err := g.providerFor(rep)
-	return p, err
+	p, reason, err := g.providerFor(rep)
+	if err != nil {
+		return nil, err
+	}
+	if reason != "" {
+		fmt.Fprintln(g.stderr, reason)
+	}
+	if _, ok := p.(*sim.Provider); ok && apiPort != 0 {
+		p = sim.New(sim.Options{Reporter: rep, APIPort: apiPort})
+	}
+	return p, nil
 }
 
 func clusterInstall(ctx context.Context, g *globals, p cluster.Provider) error {
