@@ -14,11 +14,10 @@ import (
 // boot connects to the cluster and loads the player's progress, showing the
 // steps as they happen.
 type boot struct {
-	c     *Common
-	log   *stepLog
-	op    *operation
-	w, h  int
-	ready bool
+	c    *Common
+	log  *stepLog
+	op   *operation
+	w, h int
 }
 
 // newBoot returns the boot screen.
@@ -57,7 +56,6 @@ func (b *boot) Update(msg tea.Msg) tea.Cmd {
 	if m.Err != nil {
 		return errorCmd("start the cluster", m.Err)
 	}
-	b.ready = true
 	return send(m.Value.(bootDoneMsg))
 }
 
