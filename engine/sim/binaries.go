@@ -12,8 +12,6 @@ type buildModule struct {
 	replace  [][2]string // module path, replacement "path version"
 	packages []string    // imported by tools.go
 	ldflags  string      // extra -ldflags besides -s -w
-	// minutes is a rough cold build time on two cores, for the progress message.
-	minutes string
 }
 
 // binary is one program the sim cluster runs.
@@ -35,28 +33,24 @@ var kubeModule = &buildModule{
 		"k8s.io/kubernetes/cmd/kube-scheduler",
 	},
 	ldflags: kubeVersionLDFlags(),
-	minutes: "about 4 minutes on 2 cores",
 }
 
 var etcdModule = &buildModule{
 	name:     "etcd",
 	require:  [][2]string{{"go.etcd.io/etcd/server/v3", "v" + EtcdVersion}},
 	packages: []string{"go.etcd.io/etcd/server/v3"},
-	minutes:  "about 20 seconds",
 }
 
 var kwokModule = &buildModule{
 	name:     "kwok",
 	require:  [][2]string{{"sigs.k8s.io/kwok", KwokVersion}},
 	packages: []string{"sigs.k8s.io/kwok/cmd/kwok"},
-	minutes:  "about 1 minute",
 }
 
 var corednsModule = &buildModule{
 	name:     "coredns",
 	require:  [][2]string{{"github.com/coredns/coredns", CoreDNSVersion}},
 	packages: []string{"github.com/coredns/coredns"},
-	minutes:  "about 1-2 minutes",
 }
 
 // binaries lists every program in build order: the apiserver first, since the
