@@ -1,0 +1,58 @@
+package levels_test
+
+import (
+	"context"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// semPatch applies a JSON merge patch (or a JSON patch when json is true) to
+// a Service, Deployment, Ingress or NetworkPolicy in the rig's namespace;
+// subresource "status" patches the status.
+func (r *rig) semPatch(kind, name, body string, json bool, subresource ...string) {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pt := types.MergePatchType
+	if json {
+		pt = types.JSONPatchType
+	}
+	b, opts := []byte(body), metav1.PatchOptions{}
+	var err error
+	switch kind {
+	case "Service":
+		_, err = r.cs.CoreV1().Services(r.ns).Patch(ctx, name, pt, b, opts, subresource...)
+	case "Deployment":
+		_, err = r.cs.AppsV1().Deployments(r.ns).Patch(ctx, name, pt, b, opts, subresource...)
+	case "Ingress":
+		_, err = r.cs.NetworkingV1().Ingresses(r.ns).Patch(ctx, name, pt, b, opts, subresource...)
+	case "NetworkPolicy":
+		_, err = r.cs.NetworkingV1().NetworkPolicies(r.ns).Patch(ctx, name, pt, b, opts, subresource...)
+	default:
+		r.t.Fatalf("semPatch: unsupported kind %s", kind)
+	}
+	if err != nil {
+		r.t.Fatalf("patch %s %s: %v", kind, name, err)
+	}
+}
+
+// semDelete deletes a NetworkPolicy or Ingress of the rig's namespace.
+func (r *rig) semDelete(kind, name string) {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var err error
+	switch kind {
+	case "NetworkPolicy":
+		err = r.cs.NetworkingV1().NetworkPolicies(r.ns).Delete(ctx, name, metav1.DeleteOptions{})
+	case "Ingress":
+		err = r.cs.NetworkingV1().Ingresses(r.ns).Delete(ctx, name, metav1.DeleteOptions{})
+	default:
+		r.t.Fatalf("semDelete: unsupported kind %s", kind)
+	}
+	if err != nil {
+		r.t.Fatalf("delete %s %s: %v", kind, name, err)
+	}
+}
