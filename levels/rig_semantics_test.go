@@ -2,6 +2,7 @@ package levels_test
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -56,3 +57,5 @@ func (r *rig) semDelete(kind, name string) {
 		r.t.Fatalf("delete %s %s: %v", kind, name, err)
 	}
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
