@@ -39,8 +39,12 @@ func newGame(g *globals) (*game, error) {
 		}
 	}
 	ls, err := levels.LoadAll(content.FS)
-	if err != nil {
+	if err != nil && len(ls) == 0 {
 		return nil, fmt.Errorf("load levels: %w", err)
+	}
+	if err != nil {
+		// One broken level must not keep the player from the others.
+		fmt.Fprintf(g.stderr, "k8squest: some levels were skipped:\n%v\n", err)
 	}
 	for i, l := range ls {
 		ls[i] = l.WithNamespace(g.namespace)

@@ -16,8 +16,16 @@ import (
 // FileName is the progress file's name inside the state directory.
 const FileName = "progress.json"
 
-// DefaultPath returns $XDG_STATE_HOME/k8squest/progress.json.
-func DefaultPath() string { return filepath.Join(xdg.StateDir(), FileName) }
+// EnvPath names the environment variable that overrides the progress file's path.
+const EnvPath = "K8SQUEST_PROGRESS"
+
+// DefaultPath returns $K8SQUEST_PROGRESS, else $XDG_STATE_HOME/k8squest/progress.json.
+func DefaultPath() string {
+	if p := os.Getenv(EnvPath); p != "" {
+		return p
+	}
+	return filepath.Join(xdg.StateDir(), FileName)
+}
 
 // Store reads and writes one progress file. Every read-modify-write holds an
 // exclusive file lock, so two running games cannot interleave their writes.
