@@ -136,7 +136,7 @@ func (c *endpoints) compareSlices(s *Snapshot, svc *corev1.Service, wl workload)
 	case len(notReady) > 0:
 		return fail("%s list %s as not ready", slices, strings.Join(notReady, ", "))
 	}
-	return pass("%s list the %d pods of %s %s, all ready: %s", slices, len(listed), c.Kind, c.Name, strings.Join(listed, ", "))
+	return pass("%s list the %d pod%s of %s %s, all ready: %s", slices, len(listed), plural(len(listed)), c.Kind, c.Name, strings.Join(listed, ", "))
 }
 
 // endpoint is one address of a Service's EndpointSlices.

@@ -1,0 +1,239 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/k8squest/k8squest/engine/dns"
+)
+
+func init() { register("envResolvesTo", newEnvDNS) }
+
+// envDNS passes when the host named by an environment variable of a
+// Deployment's running pods, resolved through cluster DNS with the pods'
+// search path, answers exactly a Service's ClusterIP. It reads the env of
+// the pods themselves, not the template, so a change only counts once the
+// pods carrying it run.
+type envDNS struct {
+	Deployment string `json:"deployment"`
+	// Container limits the search to one container; empty searches them all.
+	Container string `json:"container"`
+	// Env is the variable's name; its value is a host, host:port or a URL.
+	Env string `json:"env"`
+	// Namespace is the Deployment's namespace role; empty is the main one.
+	Namespace string `json:"namespace"`
+	Service   string `json:"service"`
+	// ServiceNamespace is the Service's namespace role; empty is the main one.
+	ServiceNamespace string `json:"serviceNamespace"`
+}
+
+var _ Check = (*envDNS)(nil)
+
+func newEnvDNS(params []byte) (Check, error) {
+	c := &envDNS{}
+	return c, decode(params, c)
+}
+
+func (c *envDNS) validate() error {
+	for _, f := range []struct{ name, v string }{{"deployment", c.Deployment}, {"env", c.Env}, {"service", c.Service}} {
+		if err := required(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Run implements Check.
+func (c *envDNS) Run(ctx context.Context, env *Env) Result {
+	ns, sns := env.Resolve(c.Namespace), env.Resolve(c.ServiceNamespace)
+	wl, ok := findWorkload(env.Snap, ns, "Deployment", c.Deployment)
+	if !ok {
+		return fail("Deployment %s does not exist in namespace %s", c.Deployment, ns)
+	}
+	svc := env.Snap.Service(sns, c.Service)
+	if svc == nil {
+		return fail("Service %s does not exist in namespace %s", c.Service, sns)
+	}
+	want := svc.Spec.ClusterIP
+	if want == "" || want == corev1.ClusterIPNone {
+		return fail("Service %s in namespace %s has no ClusterIP (%s) to compare with", c.Service, sns, typeOf(svc))
+	}
+	byValue, r, bad := c.values(env.Snap, wl)
+	if bad {
+		return r
+	}
+	if env.DNS == nil {
+		return unreachable(fmt.Errorf("%w: no resolver configured", dns.ErrUnreachable))
+	}
+	var good []string
+	for _, v := range sortedKeys(byValue) {
+		line, ok, r := c.resolveOne(ctx, env, ns, v, byValue[v], svc)
+		if r != nil {
+			return *r
+		}
+		if !ok {
+			res := fail("%s", line)
+			res.Requery = true
+			return res
+		}
+		good = append(good, line)
+	}
+	return pass("%s", strings.Join(good, "; "))
+}
+
+// values groups the running pods by the variable's value.
+func (c *envDNS) values(s *Snapshot, wl workload) (map[string][]string, Result, bool) {
+	by := map[string][]string{}
+	running := 0
+	for _, p := range wl.pods(s) {
+		if p.Status.Phase != corev1.PodRunning {
+			continue
+		}
+		running++
+		v, err := envOf(p, c.Container, c.Env)
+		if err != nil {
+			return nil, fail("pod %s of Deployment %s: %v", p.Name, c.Deployment, err), true
+		}
+		by[v] = append(by[v], p.Name)
+	}
+	if running == 0 {
+		return nil, fail("Deployment %s has no running pod to read %s from", c.Deployment, c.Env), true
+	}
+	return by, Result{}, false
+}
+
+// resolveOne resolves the host in value the way the pods would. It returns
+// a line for the message and whether it answered the Service's ClusterIP;
+// a non-nil Result ends the check (unreachable DNS, unusable value).
+func (c *envDNS) resolveOne(ctx context.Context, env *Env, ns, value string, pods []string, svc *corev1.Service) (string, bool, *Result) {
+	who := fmt.Sprintf("%s=%s (%s)", c.Env, value, podCount(pods))
+	host, err := hostOf(value)
+	if err != nil {
+		r := fail("%s: %v", who, err)
+		return "", false, &r
+	}
+	want := svc.Spec.ClusterIP
+	target := fmt.Sprintf("Service %s's ClusterIP %s in namespace %s", svc.Name, want, svc.Namespace)
+	if net.ParseIP(host) != nil {
+		return fmt.Sprintf("%s names the IP address %s rather than a DNS name; a ClusterIP changes when its Service is recreated, so use the name of %s", who, host, target), false, nil
+	}
+	answered, ans, err := dns.Resolve(ctx, env.DNS, host, ns, env.Domain, dns.A)
+	var nf *dns.NotFoundError
+	switch {
+	case errors.As(err, &nf):
+		return fmt.Sprintf("%s: a pod in namespace %s finds no address for %s; it tried %s. Expected %s", who, ns, host, triedList(nf), target), false, nil
+	case err != nil:
+		r := unreachable(err)
+		return "", false, &r
+	}
+	var got []string
+	for _, rec := range ans.Records {
+		got = append(got, rec.Value)
+	}
+	sort.Strings(got)
+	if sameSet(got, []string{want}) {
+		return fmt.Sprintf("%s: %s answers %s, %s", who, answered, want, target), true, nil
+	}
+	return fmt.Sprintf("%s: %s answers %s (%s), not %s", who, answered, strings.Join(got, ", "), ownerOf(env.Snap, got), target), false, nil
+}
+
+// envOf returns the literal value of variable name in p's containers.
+func envOf(p *corev1.Pod, container, name string) (string, error) {
+	found := false
+	for _, ct := range p.Spec.Containers {
+		if container != "" && ct.Name != container {
+			continue
+		}
+		found = true
+		for _, e := range ct.Env {
+			if e.Name != name {
+				continue
+			}
+			if e.ValueFrom != nil {
+				return "", fmt.Errorf("%s is set with valueFrom, which this check cannot read; give it a literal value", name)
+			}
+			return e.Value, nil
+		}
+	}
+	if !found {
+		return "", fmt.Errorf("has no container %s", container)
+	}
+	return "", fmt.Errorf("has no environment variable %s", name)
+}
+
+// hostOf extracts the host from a plain host, host:port or URL.
+func hostOf(value string) (string, error) {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		return "", errors.New("the value is empty")
+	}
+	if strings.Contains(v, "://") {
+		u, err := url.Parse(v)
+		if err != nil {
+			return "", fmt.Errorf("not a URL: %v", err)
+		}
+		if u.Hostname() == "" {
+			return "", fmt.Errorf("the URL %q names no host", v)
+		}
+		return u.Hostname(), nil
+	}
+	if i := strings.IndexByte(v, '/'); i >= 0 {
+		v = v[:i]
+	}
+	if h, _, err := net.SplitHostPort(v); err == nil {
+		return h, nil
+	}
+	return v, nil
+}
+
+// triedList lists each name asked and its response code.
+func triedList(nf *dns.NotFoundError) string {
+	parts := make([]string, len(nf.Tried))
+	for i, n := range nf.Tried {
+		parts[i] = fmt.Sprintf("%s (%s)", n, nf.Rcodes[i])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ownerOf says which Service or pod in the snapshot holds the addresses.
+func ownerOf(s *Snapshot, ips []string) string {
+	var out []string
+	for _, ip := range ips {
+		owner := "no Service or pod of this level"
+		for _, svc := range s.Services {
+			if svc.Spec.ClusterIP == ip {
+				owner = fmt.Sprintf("the ClusterIP of Service %s in namespace %s", svc.Name, svc.Namespace)
+			}
+		}
+		for _, p := range s.Pods {
+			if p.Status.PodIP == ip && p.DeletionTimestamp == nil {
+				owner = fmt.Sprintf("the IP of pod %s in namespace %s", p.Name, p.Namespace)
+			}
+		}
+		out = append(out, owner)
+	}
+	return strings.Join(out, "; ")
+}
+
+func podCount(pods []string) string {
+	if len(pods) == 1 {
+		return "pod " + pods[0]
+	}
+	return fmt.Sprintf("%d pods: %s", len(pods), firstFew(pods))
+}
+
+func sortedKeys(m map[string][]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
