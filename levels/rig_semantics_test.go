@@ -59,3 +59,16 @@ func (r *rig) semDelete(kind, name string) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// nodePortOf returns the node port of a Service's first port, 0 if none.
+func (r *rig) nodePortOf(name string) int32 {
+	r.t.Helper()
+	svc, err := r.cs.CoreV1().Services(r.ns).Get(context.Background(), name, metav1.GetOptions{})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if len(svc.Spec.Ports) == 0 {
+		return 0
+	}
+	return svc.Spec.Ports[0].NodePort
+}

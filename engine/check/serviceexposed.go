@@ -1,0 +1,109 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+func init() { register("serviceExposed", newServiceExposed) }
+
+// serviceExposed passes when a Service is reachable from outside the cluster
+// and has somewhere to send traffic: type NodePort with node ports allocated,
+// or type LoadBalancer whose provider has published an ingress address; in
+// both cases with at least one ready endpoint.
+type serviceExposed struct {
+	Service string `json:"service"`
+	// Namespace is a namespace role from the level spec; empty is the main one.
+	Namespace string `json:"namespace"`
+}
+
+var _ Check = (*serviceExposed)(nil)
+
+func newServiceExposed(params []byte) (Check, error) {
+	c := &serviceExposed{}
+	return c, decode(params, c)
+}
+
+func (c *serviceExposed) validate() error { return required("service", c.Service) }
+
+// Run implements Check.
+func (c *serviceExposed) Run(_ context.Context, env *Env) Result {
+	ns := env.Resolve(c.Namespace)
+	svc := env.Snap.Service(ns, c.Service)
+	if svc == nil {
+		return fail("Service %s does not exist in namespace %s", c.Service, ns)
+	}
+	readyN, total := w3ReadyCount(env.Snap, ns, c.Service)
+	noEndpoints := func(how string) Result {
+		return fail("Service %s is %s, but it has no ready endpoints (%d listed), so traffic has nowhere to go", c.Service, how, total)
+	}
+	switch svc.Spec.Type {
+	case corev1.ServiceTypeNodePort:
+		np := sxNodePorts(svc)
+		if np == "" {
+			return fail("Service %s is type NodePort, but no node port is allocated yet", c.Service)
+		}
+		if readyN == 0 {
+			return noEndpoints("type NodePort (" + np + ")")
+		}
+		return pass("Service %s is type NodePort: %s on every node, with %d ready endpoint%s", c.Service, np, readyN, w3Plural(readyN))
+	case corev1.ServiceTypeLoadBalancer:
+		var addrs []string
+		for _, in := range svc.Status.LoadBalancer.Ingress {
+			if in.IP != "" {
+				addrs = append(addrs, in.IP)
+			} else if in.Hostname != "" {
+				addrs = append(addrs, in.Hostname)
+			}
+		}
+		if len(addrs) == 0 {
+			msg := fmt.Sprintf("Service %s is type LoadBalancer, but no load-balancer provider has given it an address (EXTERNAL-IP <pending>)", c.Service)
+			if np := sxNodePorts(svc); np != "" {
+				msg += "; meanwhile it is reachable only through its node ports (" + np + ")"
+			}
+			return fail("%s", msg)
+		}
+		if readyN == 0 {
+			return noEndpoints("type LoadBalancer at " + strings.Join(addrs, ", "))
+		}
+		return pass("Service %s is type LoadBalancer with address %s, and %d ready endpoint%s", c.Service, strings.Join(addrs, ", "), readyN, w3Plural(readyN))
+	case corev1.ServiceTypeExternalName:
+		return fail("Service %s is type ExternalName, a DNS alias for %s; it exposes no pods", c.Service, svc.Spec.ExternalName)
+	default:
+		return fail("Service %s is type ClusterIP (%s), reachable only from inside the cluster; expose it as NodePort or LoadBalancer", c.Service, svc.Spec.ClusterIP)
+	}
+}
+
+// sxNodePorts lists a Service's allocated node ports as "80:31233/TCP".
+func sxNodePorts(svc *corev1.Service) string {
+	var out []string
+	for _, p := range svc.Spec.Ports {
+		if p.NodePort != 0 {
+			out = append(out, fmt.Sprintf("port %d → node port %d/%s", p.Port, p.NodePort, p.Protocol))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// w3ReadyCount counts the distinct endpoints of Service ns/name, and those
+// that are ready, over all its EndpointSlices.
+func w3ReadyCount(s *Snapshot, ns, name string) (ready, total int) {
+	seen := map[string]bool{}
+	for _, es := range s.SlicesFor(ns, name) {
+		for _, ep := range es.Endpoints {
+			key := strings.Join(ep.Addresses, ",")
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			total++
+			if ep.Conditions.Ready == nil || *ep.Conditions.Ready {
+				ready++
+			}
+		}
+	}
+	return ready, total
+}
