@@ -1,0 +1,146 @@
+package check
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/k8squest/k8squest/engine/dns"
+)
+
+// l30DNS answers from a table keyed by "TYPE name".
+type l30DNS struct {
+	records map[string][]string
+	down    bool
+}
+
+func (f *l30DNS) Query(_ context.Context, name string, t dns.Type) (dns.Answer, error) {
+	if f.down {
+		return dns.Answer{}, dns.ErrUnreachable
+	}
+	vals, ok := f.records[string(t)+" "+name]
+	a := dns.Answer{Name: name, Type: t, Rcode: "NOERROR"}
+	if !ok {
+		a.Rcode = "NXDOMAIN"
+	}
+	for _, v := range vals {
+		r := dns.Record{Name: name, Type: t, Value: v}
+		if t == dns.SRV {
+			r.Target = v + "."
+		}
+		a.Records = append(a.Records, r)
+	}
+	return a, nil
+}
+
+func (f *l30DNS) Close() error { return nil }
+
+const l30NS = "p1"
+
+func l30Svc(clusterIP string, sel map[string]string) *corev1.Service {
+	return &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: "web-cluster", Namespace: l30NS},
+		Spec:       corev1.ServiceSpec{ClusterIP: clusterIP, Selector: sel},
+	}
+}
+
+func l30Sts(serviceName string, replicas, ready int32) *appsv1.StatefulSet {
+	return &appsv1.StatefulSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: l30NS, Generation: 1},
+		Spec: appsv1.StatefulSetSpec{
+			Replicas: &replicas, ServiceName: serviceName,
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "web-cluster"}}},
+		},
+		Status: appsv1.StatefulSetStatus{ObservedGeneration: 1, ReadyReplicas: ready, UpdatedReplicas: replicas},
+	}
+}
+
+func l30Pod(name, ip string, ready bool) *corev1.Pod {
+	st := corev1.ConditionFalse
+	if ready {
+		st = corev1.ConditionTrue
+	}
+	return &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: l30NS, Labels: map[string]string{"app": "web-cluster"}},
+		Spec:       corev1.PodSpec{Hostname: name, Subdomain: "web-cluster"},
+		Status: corev1.PodStatus{Phase: corev1.PodRunning, PodIP: ip,
+			Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: st}}},
+	}
+}
+
+var l30Sel = map[string]string{"app": "web-cluster"}
+
+func l30Pods() []*corev1.Pod {
+	return []*corev1.Pod{l30Pod("web-0", "10.244.0.1", true), l30Pod("web-1", "10.244.0.2", true), l30Pod("web-2", "10.244.0.3", true)}
+}
+
+func l30HeadlessDNS() *l30DNS {
+	base := l30NS + ".svc.cluster.local"
+	return &l30DNS{records: map[string][]string{
+		"A web-0.web-cluster." + base: {"10.244.0.1"},
+		"A web-1.web-cluster." + base: {"10.244.0.2"},
+		"A web-2.web-cluster." + base: {"10.244.0.3"},
+		"A web-cluster." + base:       {"10.244.0.1", "10.244.0.2", "10.244.0.3"},
+		"SRV web-cluster." + base:     {"web-0.web-cluster." + base, "web-1.web-cluster." + base, "web-2.web-cluster." + base},
+	}}
+}
+
+func TestLevel30Checks(t *testing.T) {
+	vip := l30HeadlessDNS()
+	vip.records["A web-cluster."+ns+".svc.cluster.local"] = []string{"10.96.100.50"}
+	for _, tc := range []struct {
+		name, typ, params string
+		snap              *Snapshot
+		dns               *l30DNS
+		want              Status
+		says              string
+	}{
+		{"headless ok", "serviceHeadless", `{service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}}, nil, Pass, "clusterIP: None"},
+		{"virtual IP", "serviceHeadless", `{service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("10.96.100.50", l30Sel)}}, nil, Fail, "clusterIP 10.96.100.50, a virtual IP"},
+		{"no service", "serviceHeadless", `{service: web-cluster}`, &Snapshot{}, nil, Fail, "does not exist in namespace p1"},
+		{"wiring ok", "statefulSetService", `{statefulSet: web, service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}, Pods: l30Pods()}, nil, Pass, "(3 running)"},
+		{"other serviceName", "statefulSetService", `{statefulSet: web, service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, StatefulSets: []*appsv1.StatefulSet{l30Sts("other", 3, 3)}}, nil, Fail, `serviceName "other"`},
+		{"selector off", "statefulSetService", `{statefulSet: web, service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", map[string]string{"app": "x"})}, StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}}, nil, Fail, "selects app=x"},
+		{"not ready", "workloadReady", `{kind: StatefulSet, name: web}`, &Snapshot{StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 2)}, Pods: []*corev1.Pod{l30Pod("web-0", "10.244.0.1", true), l30Pod("web-1", "10.244.0.2", false)}}, nil, Fail, "2 of 3 replicas ready, 3 updated; not ready: web-1 (running, not ready)"},
+		{"ready", "workloadReady", `{kind: StatefulSet, name: web}`, &Snapshot{StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}}, nil, Pass, "3 of 3"},
+		{"pod dns ok", "statefulSetPodDNS", `{statefulSet: web, service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}, Pods: l30Pods()}, l30HeadlessDNS(), Pass, "web-2.web-cluster.p1.svc.cluster.local → 10.244.0.3"},
+		{"pod dns stale", "statefulSetPodDNS", `{statefulSet: web, service: web-cluster}`, &Snapshot{StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}, Pods: []*corev1.Pod{l30Pod("web-0", "10.244.0.1", true), l30Pod("web-1", "10.244.0.2", true), l30Pod("web-2", "10.244.0.9", true)}}, l30HeadlessDNS(), Fail, "→ 10.244.0.3; expected pod web-2's IP 10.244.0.9"},
+		{"pod dns down", "statefulSetPodDNS", `{statefulSet: web, service: web-cluster}`, &Snapshot{StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}, Pods: l30Pods()}, &l30DNS{down: true}, Unknown, "DNS unreachable"},
+		{"service dns ok", "headlessServiceDNS", `{service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, Pods: l30Pods()}, l30HeadlessDNS(), Pass, "resolves to the 3 ready pod IPs"},
+		{"service dns vip", "headlessServiceDNS", `{service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("10.96.100.50", l30Sel)}, Pods: l30Pods()}, vip, Fail, "resolves to 10.96.100.50, a virtual IP; expected the 3 ready pod IPs"},
+		{"service dns unready pod", "headlessServiceDNS", `{service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, Pods: []*corev1.Pod{l30Pod("web-0", "10.244.0.1", true), l30Pod("web-1", "10.244.0.2", true), l30Pod("web-2", "10.244.0.3", false)}}, l30HeadlessDNS(), Fail, "expected exactly the 2 ready pod IPs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Build(tc.typ, []byte(tc.params))
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := &Env{Namespace: l30NS, Snap: tc.snap, Domain: "cluster.local"}
+			if tc.dns != nil {
+				env.DNS = tc.dns
+			}
+			r := c.Run(context.Background(), env)
+			if r.Status != tc.want || !strings.Contains(r.Message, tc.says) {
+				t.Fatalf("got %s %q, want %s containing %q", r.Status, r.Message, tc.want, tc.says)
+			}
+		})
+	}
+}
+
+func TestBuildRejectsBadParams(t *testing.T) {
+	for _, tc := range []struct{ typ, params, says string }{
+		{"serviceHeadless", `{}`, "service is required"},
+		{"serviceHeadless", `{service: a, extra: 1}`, `unknown field "extra"`},
+		{"workloadReady", `{kind: Pod, name: a}`, "kind must be Deployment or StatefulSet"},
+		{"noSuchCheck", `{}`, `unknown check type "noSuchCheck"`},
+	} {
+		_, err := Build(tc.typ, []byte(tc.params))
+		if err == nil || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("%s %s: error %v, want %q", tc.typ, tc.params, err, tc.says)
+		}
+	}
+}
