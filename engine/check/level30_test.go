@@ -91,7 +91,7 @@ func l30HeadlessDNS() *l30DNS {
 
 func TestLevel30Checks(t *testing.T) {
 	vip := l30HeadlessDNS()
-	vip.records["A web-cluster."+ns+".svc.cluster.local"] = []string{"10.96.100.50"}
+	vip.records["A web-cluster."+l30NS+".svc.cluster.local"] = []string{"10.96.100.50"}
 	for _, tc := range []struct {
 		name, typ, params string
 		snap              *Snapshot
