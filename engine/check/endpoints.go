@@ -154,12 +154,15 @@ func (e endpoint) String() string {
 }
 
 // sliceEndpoints returns the addresses of Service ns/name's EndpointSlices,
-// one per IP, sorted. An address counts as ready when any slice says so; a
+// one per IP, sorted, leaving out terminating endpoints. An address counts as ready when any slice says so; a
 // missing ready condition means ready, as the API documents.
 func sliceEndpoints(s *Snapshot, ns, name string) []endpoint {
 	byIP := map[string]*endpoint{}
 	for _, es := range s.SlicesFor(ns, name) {
 		for _, ep := range es.Endpoints {
+			if ep.Conditions.Terminating != nil && *ep.Conditions.Terminating {
+				continue // on its way out: it takes no new connections
+			}
 			ready := ep.Conditions.Ready == nil || *ep.Conditions.Ready
 			for _, ip := range ep.Addresses {
 				e, ok := byIP[ip]
