@@ -67,8 +67,12 @@ func newRootCmd(g *globals) *cobra.Command {
 	f.StringVarP(&g.namespace, "namespace", "n", "", "namespace the level runs in (default: the level's own, k8squest)")
 	f.StringVar(&g.kubeconfig, "kubeconfig", "", "kubeconfig file for the current provider (default: $KUBECONFIG, else ~/.kube/config)")
 	f.StringVar(&g.context, "context", "", "kubeconfig context for the current provider")
+	play := newPlayCmd(g)
+	root.Args = cobra.NoArgs
+	root.RunE = play.RunE
 	root.AddCommand(gameCommands(g)...)
 	root.AddCommand(newClusterCmd(g), newDNSCmd(g))
+	root.AddCommand(newLintCmd(g), newDoctorCmd(g))
 	return root
 }
 
