@@ -31,6 +31,8 @@ func (p *Provider) Status(ctx context.Context) (cluster.Status, error) {
 	s.Lines = append(s.Lines, procLines(st.Procs)...)
 	s.Lines = append(s.Lines,
 		fmt.Sprintf("api server: https://127.0.0.1:%d", st.Ports.API),
+		fmt.Sprintf("ports: api %d, etcd %d (peer %d), controller-manager %d, scheduler %d, kwok %d, dns %d",
+			st.Ports.API, st.Ports.Etcd, st.Ports.EtcdPeer, st.Ports.Controller, st.Ports.Scheduler, st.Ports.Kwok, st.Ports.DNS),
 		"kubeconfig: "+st.Kubeconfig,
 		"cluster DNS: "+loopback(st.Ports.DNS)+" (domain cluster.local)",
 		"state: "+p.layout().dir,
