@@ -93,7 +93,7 @@ func suspiciousIPs(key, line string) []string {
 	var out []string
 	for _, m := range ipRunRE.FindAllStringIndex(line, -1) {
 		a, err := netip.ParseAddr(line[m[0]:m[1]])
-		if err != nil || !a.Is4() || (m[1] < len(line) && line[m[1]] == '/') || ignorable(a) {
+		if err != nil || !a.Is4() || isCIDR(line, m[1]) || ignorable(a) {
 			continue
 		}
 		if who, p, ok := podCIDR(a); ok {
@@ -101,11 +101,17 @@ func suspiciousIPs(key, line string) []string {
 			continue
 		}
 		withPort := m[1] < len(line) && line[m[1]] == ':'
-		if hostLikeRE.MatchString(key) || hostLikeRE.MatchString(line) || withPort {
+		inURL := strings.HasSuffix(line[:m[0]], "://") || strings.HasSuffix(line[:m[0]], "@")
+		if hostLikeRE.MatchString(key) || hostLikeRE.MatchString(line) || withPort || inURL {
 			out = append(out, fmt.Sprintf("%s is an IP address in a host-like value; addresses change, DNS names stay", a))
 		}
 	}
 	return out
+}
+
+// isCIDR reports whether the address ending at end has a prefix length: "/16".
+func isCIDR(line string, end int) bool {
+	return end+1 < len(line) && line[end] == '/' && line[end+1] >= '0' && line[end+1] <= '9'
 }
 
 // ignorable addresses are never a peer: bind-all, loopback, link-local,
@@ -123,14 +129,24 @@ func podCIDR(a netip.Addr) (string, netip.Prefix, bool) {
 	return "", netip.Prefix{}, false
 }
 
-// suggestDNS proposes the StatefulSet pod DNS name form, with a real
-// StatefulSet of the namespace when there is one.
+// suggestDNS proposes the StatefulSet pod DNS name form, with a real name
+// when the object is a StatefulSet or its namespace has exactly one.
 func suggestDNS(set *objectSet, o *object) string {
+	var names []string
 	for _, x := range set.objects {
 		sts, ok := x.obj.(*appsv1.StatefulSet)
-		if ok && x.loc.Namespace == o.loc.Namespace && sts.Spec.ServiceName != "" {
-			return fmt.Sprintf("use a DNS name instead, such as the StatefulSet pod name %s-0.%s.%s.svc.cluster.local or a Service name", x.loc.Name, sts.Spec.ServiceName, x.loc.Namespace)
+		if !ok || x.loc.Namespace != o.loc.Namespace || sts.Spec.ServiceName == "" {
+			continue
 		}
+		name := fmt.Sprintf("%s-0.%s.%s.svc.cluster.local", x.loc.Name, sts.Spec.ServiceName, x.loc.Namespace)
+		if x == o {
+			names = []string{name}
+			break
+		}
+		names = append(names, name)
+	}
+	if len(names) == 1 {
+		return fmt.Sprintf("use a DNS name instead, such as the StatefulSet pod name %s or a Service name", names[0])
 	}
 	return "use a DNS name instead: a StatefulSet pod's <pod>.<headless-service>.<namespace>.svc.cluster.local, or a Service name"
 }

@@ -28,8 +28,9 @@ func serviceSelectorRule(_ context.Context, set *objectSet) []Finding {
 	return fs
 }
 
-// nearMiss names workloads that share at least one selector key, with their
-// labels, to point at the likely typo.
+// nearMiss names the workloads with a label whose value contains, or is
+// contained in, the selector's value for the same key (app=mongo against
+// app=mongodb), to point at the likely typo.
 func nearMiss(set *objectSet, o *object) string {
 	sel := o.obj.(*corev1.Service).Spec.Selector
 	var near []string
@@ -37,8 +38,8 @@ func nearMiss(set *objectSet, o *object) string {
 		if w.loc.Namespace != o.loc.Namespace {
 			continue
 		}
-		for k := range sel {
-			if _, ok := w.labels[k]; ok {
+		for k, v := range sel {
+			if lv, ok := w.labels[k]; ok && (strings.Contains(lv, v) || strings.Contains(v, lv)) {
 				near = append(near, fmt.Sprintf("%s %s is labelled %s", w.loc.Kind, w.loc.Name, labelString(w.labels)))
 				break
 			}
