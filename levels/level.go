@@ -4,6 +4,8 @@
 package levels
 
 import (
+	rbacv1 "k8s.io/api/rbac/v1"
+
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/drill"
 )
@@ -33,6 +35,8 @@ type Level struct {
 	Solution Solution
 	Checks   []CheckSpec
 	Drill    *DrillSpec
+	// PlayerAccess are the cluster-wide rules the level grants the player.
+	PlayerAccess []rbacv1.PolicyRule
 
 	broken   []manifestDoc
 	solution []manifestDoc

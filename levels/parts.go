@@ -122,3 +122,22 @@ func (b *builder) readManifests(field string, files []string) ([]manifestDoc, er
 	}
 	return out, nil
 }
+
+func (b *builder) access(l *Level) error {
+	for i, r := range b.spec.PlayerAccess {
+		field := fmt.Sprintf("playerAccess[%d]", i)
+		switch {
+		case len(r.Verbs) == 0:
+			return b.errf(field+".verbs", "at least one verb is required")
+		case len(r.Resources) == 0 && len(r.NonResourceURLs) == 0:
+			return b.errf(field+".resources", "at least one resource is required")
+		}
+		for _, v := range r.Verbs {
+			if v == "*" || v == "escalate" || v == "bind" || v == "impersonate" {
+				return b.errf(field+".verbs", "%q would let the player take over the cluster; name the verbs the level needs", v)
+			}
+		}
+	}
+	l.PlayerAccess = b.spec.PlayerAccess
+	return nil
+}

@@ -1,6 +1,10 @@
 package levels
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+)
 
 // fileSpec is level.yaml as written by a level's author.
 type fileSpec struct {
@@ -21,6 +25,9 @@ type fileSpec struct {
 	Solution        solutionSpec      `json:"solution"`
 	Checks          []checkSpec       `json:"checks"`
 	Drill           *drillSpec        `json:"drill"`
+	// PlayerAccess lists cluster-wide RBAC rules the player needs beyond the
+	// read-only view every player has; the game grants exactly these.
+	PlayerAccess []rbacv1.PolicyRule `json:"playerAccess"`
 }
 
 type hintSpec struct {

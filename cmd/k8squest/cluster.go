@@ -27,7 +27,7 @@ func newClusterCmd(g *globals) *cobra.Command {
 		newClusterUpCmd(g),
 		clusterSub(g, "down", "Stop the cluster (binaries stay cached)", clusterDown),
 		clusterSub(g, "status", "Show whether the cluster runs, its processes, ports and versions", clusterStatus),
-		clusterSub(g, "kubeconfig", "Print the path of the cluster's admin kubeconfig", clusterKubeconfig),
+		newClusterKubeconfigCmd(g),
 	)
 	return c
 }
@@ -131,6 +131,13 @@ func clusterStatus(ctx context.Context, g *globals, p cluster.Provider) error {
 }
 
 func clusterKubeconfig(ctx context.Context, g *globals, p cluster.Provider) error {
+	if g.player {
+		c, err := p.Connect(ctx)
+		if err != nil {
+			return fmt.Errorf("%s kubeconfig: %w", p.Name(), err)
+		}
+		return g.printPlayerKubeconfig(ctx, c)
+	}
 	if sp, ok := p.(*sim.Provider); ok {
 		fmt.Fprintln(g.stdout, sp.KubeconfigPath())
 		return nil
@@ -223,4 +230,10 @@ func (p *stepPrinter) stop() {
 		p.clearLine()
 		p.mu.Unlock()
 	})
+}
+
+func newClusterKubeconfigCmd(g *globals) *cobra.Command {
+	c := clusterSub(g, "kubeconfig", "Print the path of the cluster's admin kubeconfig (--player: the player's)", clusterKubeconfig)
+	addPlayerFlag(c, &g.player)
+	return c
 }

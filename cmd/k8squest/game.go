@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 
 	"github.com/k8squest/k8squest/content"
@@ -14,7 +13,6 @@ import (
 	"github.com/k8squest/k8squest/engine/play"
 	prog "github.com/k8squest/k8squest/engine/progress"
 	"github.com/k8squest/k8squest/engine/score"
-	"github.com/k8squest/k8squest/engine/xdg"
 	"github.com/k8squest/k8squest/levels"
 	"github.com/k8squest/k8squest/ui"
 )
@@ -162,10 +160,11 @@ func (x *game) Shell(l *levels.Level) *exec.Cmd {
 	if x.cluster == nil {
 		return cmd
 	}
-	kc := x.cluster.Kubeconfig
-	shellKC := filepath.Join(xdg.StateDir(), "shell", fmt.Sprintf("level-%d.kubeconfig", l.ID))
-	if err := cluster.WriteNamespacedKubeconfig(x.cluster, l.Namespace, shellKC); err == nil {
-		kc = shellKC
+	kc, err := x.playerShellKubeconfig(l)
+	if err != nil {
+		// Without the player's identity there is no safe shell to offer;
+		// the UI says so.
+		return nil
 	}
 	cmd.Env = append(cmd.Env, "KUBECONFIG="+kc)
 	return cmd

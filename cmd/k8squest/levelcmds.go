@@ -116,13 +116,16 @@ func newPlayCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer x.close()
-			opts := ui.Options{Input: g.stdin, Output: g.stdout}
+			opts := ui.Options{Input: g.stdin, Output: g.stdout, NoColor: noColor()}
+			var l *levels.Level
 			if len(args) == 1 {
-				l, err := x.level(args[0])
-				if err != nil {
+				if l, err = x.level(args[0]); err != nil {
 					return err
 				}
 				opts.StartLevel = l.ID
+			}
+			if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
+				return playPlain(g, x, l)
 			}
 			return ui.Run(cmd.Context(), x, opts)
 		},
@@ -159,6 +162,29 @@ func newLevelsCmd(g *globals) *cobra.Command {
 	}
 }
 
+// playPlain is `play` when stdout is not a terminal: the briefing (or the
+// level list) as plain text, and the commands that play without a TUI.
+func playPlain(g *globals, x *game, l *levels.Level) error {
+	fmt.Fprintln(g.stdout, "k8squest: not a terminal, so no interactive game; printing plain text instead.")
+	if l == nil {
+		fmt.Fprintln(g.stdout, "Levels:")
+		for _, l := range x.levels {
+			fmt.Fprintf(g.stdout, "  %d  %s\n", l.ID, l.Title)
+		}
+		fmt.Fprintln(g.stdout, "Play one from a script with: k8squest start N, then k8squest check N [--watch]")
+		return nil
+	}
+	fmt.Fprintln(g.stdout)
+	fmt.Fprint(g.stdout, l.Briefing)
+	fmt.Fprintf(g.stdout, "\nSet it up with: k8squest start %d%s, then fix it and run: k8squest check %d%s\n", l.ID, nsFlag(g), l.ID, nsFlag(g))
+	return nil
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
 func nsFlag(g *globals) string {
 	if g.namespace == "" {
 		return ""
@@ -169,7 +195,7 @@ func nsFlag(g *globals) string {
 // printMarkdown renders markdown for a terminal, or prints it as it is when
 // stdout is not a terminal or NO_COLOR is set.
 func printMarkdown(g *globals, md string) {
-	if f, ok := g.stdout.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) && !noColor() {
+	if isTerminal(g.stdout) && !noColor() {
 		if out, err := ui.RenderMarkdown(md, 100, true); err == nil {
 			fmt.Fprint(g.stdout, out)
 			return

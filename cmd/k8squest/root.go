@@ -17,6 +17,7 @@ type globals struct {
 	namespace  string
 	kubeconfig string
 	context    string
+	player     bool
 	stdin      io.Reader
 	stdout     io.Writer
 	stderr     io.Writer

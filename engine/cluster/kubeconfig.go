@@ -9,30 +9,31 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
-// WriteNamespacedKubeconfig writes to path a self-contained copy of c's
-// kubeconfig whose current context defaults to namespace ns, so that kubectl
-// in the player's shell lands in the level's namespace.
-func WriteNamespacedKubeconfig(c *Cluster, ns, path string) error {
-	rules := &clientcmd.ClientConfigLoadingRules{ExplicitPath: c.Kubeconfig}
-	over := &clientcmd.ConfigOverrides{CurrentContext: c.Context}
-	raw, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, over).RawConfig()
-	if err != nil {
-		return fmt.Errorf("read kubeconfig %s: %w", c.Kubeconfig, err)
+// WriteTokenKubeconfig writes to path a kubeconfig for c's API server that
+// authenticates with token (a ServiceAccount's, say) and defaults to
+// namespace ns.
+func WriteTokenKubeconfig(c *Cluster, user, token, ns, path string) error {
+	cfg := clientcmdapi.NewConfig()
+	cl := clientcmdapi.NewCluster()
+	cl.Server = c.REST.Host
+	cl.CertificateAuthorityData = c.REST.CAData
+	cl.InsecureSkipTLSVerify = c.REST.Insecure
+	if len(cl.CertificateAuthorityData) == 0 && c.REST.CAFile != "" {
+		data, err := os.ReadFile(c.REST.CAFile)
+		if err != nil {
+			return fmt.Errorf("read the cluster's CA %s: %w", c.REST.CAFile, err)
+		}
+		cl.CertificateAuthorityData = data
 	}
-	if c.Context != "" {
-		raw.CurrentContext = c.Context
-	}
-	if err := clientcmdapi.MinifyConfig(&raw); err != nil {
-		return fmt.Errorf("read kubeconfig %s: %w", c.Kubeconfig, err)
-	}
-	if err := clientcmdapi.FlattenConfig(&raw); err != nil {
-		return fmt.Errorf("read kubeconfig %s: %w", c.Kubeconfig, err)
-	}
-	raw.Contexts[raw.CurrentContext].Namespace = ns
+	name := c.Name
+	cfg.Clusters[name] = cl
+	cfg.AuthInfos[user] = &clientcmdapi.AuthInfo{Token: token}
+	cfg.Contexts[user] = &clientcmdapi.Context{Cluster: name, AuthInfo: user, Namespace: ns}
+	cfg.CurrentContext = user
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("write kubeconfig: %w", err)
 	}
-	if err := clientcmd.WriteToFile(raw, path); err != nil {
+	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
 		return fmt.Errorf("write kubeconfig %s: %w", path, err)
 	}
 	return nil

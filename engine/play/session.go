@@ -73,6 +73,9 @@ func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
 			return s.failed(rep, step, err)
 		}
 	}
+	if err := s.grantPlayer(ctx); err != nil {
+		return s.failed(rep, step, err)
+	}
 	if err := s.applyBroken(ctx, rep); err != nil {
 		return s.failed(rep, step, err)
 	}

@@ -6,6 +6,7 @@ package play
 import (
 	"time"
 
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/k8squest/k8squest/engine/check"
@@ -28,6 +29,9 @@ type Spec struct {
 	Checks []Item
 	// Drill runs once every check passes; nil when the level has none.
 	Drill *DrillItem
+	// PlayerRules are cluster-wide rules the player needs beyond the
+	// read-only view every player gets; most levels need none.
+	PlayerRules []rbacv1.PolicyRule
 }
 
 // Item is one check of a level.
