@@ -2,6 +2,11 @@ package levels_test
 
 import (
 	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
 
 	authv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -12,14 +17,8 @@ import (
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/dns"
-	"github.com/k8squest/k8squest/engine/play"
-	"os/exec"
-	"path/filepath"
-	"strings"
-	"testing"
-	"time"
-
 	"github.com/k8squest/k8squest/engine/kube"
+	"github.com/k8squest/k8squest/engine/play"
 )
 
 // kubectlAs runs kubectl with the given kubeconfig and returns its output
