@@ -223,11 +223,20 @@ func readOnlyKubeconfig(t *testing.T, c *cluster.Cluster, cs kubernetes.Interfac
 		_ = cs.RbacV1().ClusterRoles().Delete(context.Background(), crName, metav1.DeleteOptions{})
 	})
 	for _, step := range []func() error{
-		func() error { _, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, sa, metav1.CreateOptions{}); return err },
+		func() error {
+			_, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, sa, metav1.CreateOptions{})
+			return err
+		},
 		func() error { _, err := cs.RbacV1().Roles(ns).Create(ctx, role, metav1.CreateOptions{}); return err },
-		func() error { _, err := cs.RbacV1().RoleBindings(ns).Create(ctx, rb, metav1.CreateOptions{}); return err },
+		func() error {
+			_, err := cs.RbacV1().RoleBindings(ns).Create(ctx, rb, metav1.CreateOptions{})
+			return err
+		},
 		func() error { _, err := cs.RbacV1().ClusterRoles().Create(ctx, cr, metav1.CreateOptions{}); return err },
-		func() error { _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, crb, metav1.CreateOptions{}); return err },
+		func() error {
+			_, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, crb, metav1.CreateOptions{})
+			return err
+		},
 	} {
 		if err := step(); err != nil {
 			t.Fatal(err)
@@ -260,4 +269,3 @@ func writeTokenKubeconfig(t *testing.T, c *cluster.Cluster, token string) string
 	}
 	return path
 }
-
