@@ -29,7 +29,7 @@ const (
 
 // Rules lists every rule, by id.
 var Rules = []RuleInfo{
-	{RuleServiceMissing, "statefulset-service-missing", Error, "a StatefulSet's spec.serviceName is empty or names no Service in the input"},
+	{RuleServiceMissing, "statefulset-service-missing", Error, "a StatefulSet's spec.serviceName names no Service in the input (a warning when it is empty)"},
 	{RuleNotHeadless, "statefulset-service-not-headless", Error, "the Service a StatefulSet names in spec.serviceName is not headless (clusterIP: None)"},
 	{RuleSelectorWiring, "statefulset-service-selector", Error, "the Service a StatefulSet names has no selector, or one that does not match the StatefulSet's pods"},
 	{RuleSelectsNothing, "service-selects-nothing", Warning, "a Service's selector matches no workload's pod template labels in the input"},
