@@ -68,6 +68,10 @@ type Env struct {
 	DNS dns.Resolver
 	// Domain is the cluster domain.
 	Domain string
+	// ClusterServices lists the Services of every namespace, so that a check
+	// can name another namespace's Service holding a cluster-wide resource
+	// such as a nodePort; nil searches only the snapshot.
+	ClusterServices ServiceLister
 }
 
 // Check is one typed check with its parameters bound.

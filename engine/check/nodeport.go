@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -87,7 +86,7 @@ func (c *nodePort) holder(ctx context.Context, env *Env, svc *corev1.Service) (*
 	if h := holdingNodePort(env.Snap.Services, svc, c.NodePort); h != nil {
 		return h, nil
 	}
-	l := clusterServiceLister()
+	l := env.ClusterServices
 	if l == nil {
 		return nil, nil
 	}
@@ -143,26 +142,4 @@ func portList(svc *corev1.Service) string {
 // clientset.CoreV1().Services(metav1.NamespaceAll) satisfies it.
 type ServiceLister interface {
 	List(ctx context.Context, opts metav1.ListOptions) (*corev1.ServiceList, error)
-}
-
-var (
-	clusterMu  sync.RWMutex
-	clusterSvc ServiceLister
-)
-
-// SetClusterServices gives checks a way to list the Services of every
-// namespace, so that a check can name another namespace's Service holding a
-// cluster-wide resource such as a nodePort. The level's own namespaces come
-// from the snapshot; without a lister, only they are searched. Set it once
-// per process, when the cluster is connected; nil turns it off.
-func SetClusterServices(l ServiceLister) {
-	clusterMu.Lock()
-	defer clusterMu.Unlock()
-	clusterSvc = l
-}
-
-func clusterServiceLister() ServiceLister {
-	clusterMu.RLock()
-	defer clusterMu.RUnlock()
-	return clusterSvc
 }

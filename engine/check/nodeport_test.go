@@ -56,11 +56,13 @@ func TestNodePort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer SetClusterServices(nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			SetClusterServices(tt.lister)
-			r := c.Run(context.Background(), &Env{Namespace: "ns", Snap: &Snapshot{Services: tt.svcs}})
+			env := &Env{Namespace: "ns", Snap: &Snapshot{Services: tt.svcs}}
+			if tt.lister != nil {
+				env.ClusterServices = tt.lister
+			}
+			r := c.Run(context.Background(), env)
 			if r.Status != tt.want {
 				t.Fatalf("status %s, want %s: %s", r.Status, tt.want, r.Message)
 			}

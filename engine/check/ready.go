@@ -36,7 +36,7 @@ func (c *ready) validate() error {
 // Run implements Check.
 func (c *ready) Run(_ context.Context, env *Env) Result {
 	ns := env.Resolve(c.Namespace)
-	want, readyN, updated, gen, observed, sel, ok := c.status(env.Snap, ns)
+	want, readyN, updated, total, gen, observed, sel, ok := c.status(env.Snap, ns)
 	if !ok {
 		return fail("%s %s does not exist in namespace %s", c.Kind, c.Name, ns)
 	}
@@ -56,23 +56,27 @@ func (c *ready) Run(_ context.Context, env *Env) Result {
 			msg += "; not ready: " + strings.Join(notReady, ", ")
 		}
 		return fail("%s", msg)
+	case total > want || readyN > want:
+		return fail("%s %s: rollout still in progress: %d pods exist and %d are ready for %d replicas (old ones are still going away)", c.Kind, c.Name, max(total, readyN), readyN, want)
 	}
 	return pass("%s %s: %d of %d replicas ready", c.Kind, c.Name, readyN, want)
 }
 
-func (c *ready) status(s *Snapshot, ns string) (want, readyN, updated int32, gen, observed int64, sel map[string]string, ok bool) {
+func (c *ready) status(s *Snapshot, ns string) (want, readyN, updated, total int32, gen, observed int64, sel map[string]string, ok bool) {
 	if c.Kind == "StatefulSet" {
 		o := s.StatefulSet(ns, c.Name)
 		if o == nil {
 			return
 		}
-		return replicas(o.Spec.Replicas), o.Status.ReadyReplicas, o.Status.UpdatedReplicas, o.Generation, o.Status.ObservedGeneration, o.Spec.Template.Labels, true
+		st := o.Status
+		return replicas(o.Spec.Replicas), st.ReadyReplicas, st.UpdatedReplicas, st.Replicas, o.Generation, st.ObservedGeneration, o.Spec.Template.Labels, true
 	}
 	o := s.Deployment(ns, c.Name)
 	if o == nil {
 		return
 	}
-	return replicas(o.Spec.Replicas), o.Status.ReadyReplicas, o.Status.UpdatedReplicas, o.Generation, o.Status.ObservedGeneration, o.Spec.Template.Labels, true
+	st := o.Status
+	return replicas(o.Spec.Replicas), st.ReadyReplicas, st.UpdatedReplicas, st.Replicas, o.Generation, st.ObservedGeneration, o.Spec.Template.Labels, true
 }
 
 func replicas(p *int32) int32 {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
@@ -167,6 +168,9 @@ func (s *Session) env(w *kube.Watcher) *check.Env {
 		Snap:       w.Snapshot(),
 		DNS:        s.dns,
 		Domain:     s.domain(),
+		// A read: lets a check name another player's Service holding a
+		// cluster-wide resource.
+		ClusterServices: s.cs.CoreV1().Services(metav1.NamespaceAll),
 	}
 }
 
