@@ -129,7 +129,8 @@ func (s *Store) write(st State) error {
 		return fmt.Errorf("encode progress: %w", err)
 	}
 	dir := filepath.Dir(s.path)
-	tmp, err := os.CreateTemp(dir, FileName+".tmp-*")
+	s.removeStaleTemps()
+	tmp, err := os.CreateTemp(dir, filepath.Base(s.path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("write progress: %w", err)
 	}
@@ -153,4 +154,13 @@ func (s *Store) write(st State) error {
 		_ = d.Close()
 	}
 	return nil
+}
+
+// removeStaleTemps deletes temp files a killed game left behind. Writes hold
+// the lock, so while it is held no temp file belongs to a live write.
+func (s *Store) removeStaleTemps() {
+	left, _ := filepath.Glob(s.path + ".tmp-*")
+	for _, f := range left {
+		_ = os.Remove(f)
+	}
 }
