@@ -81,8 +81,7 @@ func GrantNamespace(ctx context.Context, cs kubernetes.Interface, mainNS, ns str
 		ObjectMeta: metav1.ObjectMeta{Name: playerRole, Namespace: ns, Labels: managed(level)},
 		Rules:      playerNamespaceRules,
 	}
-	if err := upsert(func() error { _, err := cs.RbacV1().Roles(ns).Create(ctx, role, metav1.CreateOptions{}); return err },
-		func() error { _, err := cs.RbacV1().Roles(ns).Update(ctx, role, metav1.UpdateOptions{}); return err }); err != nil {
+	if err := upsert(ctx, cs.RbacV1().Roles(ns), role); err != nil {
 		return fmt.Errorf("grant the player access to %s: %w", ns, err)
 	}
 	rb := &rbacv1.RoleBinding{
@@ -90,8 +89,7 @@ func GrantNamespace(ctx context.Context, cs kubernetes.Interface, mainNS, ns str
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: playerRole},
 		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: PlayerAccount(mainNS), Namespace: PlayersNamespace}},
 	}
-	if err := upsert(func() error { _, err := cs.RbacV1().RoleBindings(ns).Create(ctx, rb, metav1.CreateOptions{}); return err },
-		func() error { _, err := cs.RbacV1().RoleBindings(ns).Update(ctx, rb, metav1.UpdateOptions{}); return err }); err != nil {
+	if err := upsert(ctx, cs.RbacV1().RoleBindings(ns), rb); err != nil {
 		return fmt.Errorf("grant the player access to %s: %w", ns, err)
 	}
 	return nil
@@ -110,8 +108,7 @@ func PlayerToken(ctx context.Context, cs kubernetes.Interface, mainNS string) (s
 
 func applyClusterRole(ctx context.Context, cs kubernetes.Interface, name string, rules []rbacv1.PolicyRule) error {
 	cr := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: managed(0)}, Rules: rules}
-	err := upsert(func() error { _, err := cs.RbacV1().ClusterRoles().Create(ctx, cr, metav1.CreateOptions{}); return err },
-		func() error { _, err := cs.RbacV1().ClusterRoles().Update(ctx, cr, metav1.UpdateOptions{}); return err })
+	err := upsert(ctx, cs.RbacV1().ClusterRoles(), cr)
 	if err != nil {
 		return fmt.Errorf("create ClusterRole %s: %w", name, err)
 	}
@@ -124,19 +121,24 @@ func applyClusterBinding(ctx context.Context, cs kubernetes.Interface, name, rol
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
 		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: sa, Namespace: PlayersNamespace}},
 	}
-	err := upsert(func() error { _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, crb, metav1.CreateOptions{}); return err },
-		func() error { _, err := cs.RbacV1().ClusterRoleBindings().Update(ctx, crb, metav1.UpdateOptions{}); return err })
+	err := upsert(ctx, cs.RbacV1().ClusterRoleBindings(), crb)
 	if err != nil {
 		return fmt.Errorf("create ClusterRoleBinding %s: %w", name, err)
 	}
 	return nil
 }
 
-// upsert creates, and updates when the object already exists.
-func upsert(create, update func() error) error {
-	err := create()
+// createUpdater is the part of a typed client-go client that upsert needs.
+type createUpdater[T any] interface {
+	Create(ctx context.Context, obj T, o metav1.CreateOptions) (T, error)
+	Update(ctx context.Context, obj T, o metav1.UpdateOptions) (T, error)
+}
+
+// upsert creates obj, and updates it when it already exists.
+func upsert[T any](ctx context.Context, c createUpdater[T], obj T) error {
+	_, err := c.Create(ctx, obj, metav1.CreateOptions{})
 	if apierrors.IsAlreadyExists(err) {
-		return update()
+		_, err = c.Update(ctx, obj, metav1.UpdateOptions{})
 	}
 	return err
 }
