@@ -4,7 +4,7 @@ K8SQUEST  := $(GO) run ./cmd/k8squest
 TEST_TIMEOUT ?= 40m
 TEST_FLAGS   ?= -p 2 -count=1
 
-.PHONY: all build run fmt vet lint test unit cluster-up cluster-down bench
+.PHONY: all build run fmt vet lint test unit cluster-up cluster-down bench fuzz
 
 all: build
 
@@ -41,3 +41,7 @@ cluster-down:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout $(TEST_TIMEOUT) ./...
+
+# fuzz runs every fuzz target for FUZZTIME (default 10s; FUZZTIME=1m for longer).
+fuzz:
+	@scripts/fuzz.sh

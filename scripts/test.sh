@@ -40,5 +40,7 @@ $GO vet ./... || status=$?
 echo "== go test"
 # shellcheck disable=SC2086
 $GO test $TEST_FLAGS -timeout "$TEST_TIMEOUT" ./... || status=$?
-echo "== vet and tests exited with status $status"
+echo "== fuzz targets, briefly"
+scripts/fuzz.sh || status=$?
+echo "== vet, tests and fuzzing exited with status $status"
 exit "$status"
