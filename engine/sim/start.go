@@ -113,6 +113,10 @@ func (r *runner) launch(name string, args []string) error {
 	}
 	r.procs = append(r.procs, s)
 	r.st.Procs = append(r.st.Procs, s.Proc)
+	if r.st.Args == nil {
+		r.st.Args = map[string][]string{}
+	}
+	r.st.Args[name] = args
 	return saveState(r.l, r.st)
 }
 

@@ -32,11 +32,13 @@ type Proc struct {
 
 // State is what state.json records about a sim cluster.
 type State struct {
-	Started    time.Time `json:"started"`
-	Ports      Ports     `json:"ports"`
-	Procs      []Proc    `json:"procs"`
-	Kubeconfig string    `json:"kubeconfig"`
-	Versions   []string  `json:"versions"`
+	Started time.Time `json:"started"`
+	Ports   Ports     `json:"ports"`
+	Procs   []Proc    `json:"procs"`
+	// Args are each process's arguments by name, so Restart starts it as it was.
+	Args       map[string][]string `json:"args,omitempty"`
+	Kubeconfig string              `json:"kubeconfig"`
+	Versions   []string            `json:"versions"`
 	// Ready is set once Up saw the whole cluster ready.
 	Ready bool `json:"ready"`
 	// ReadyAfter is how long startup took, from the first process to ready.
