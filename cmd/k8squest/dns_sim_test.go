@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/k8squest/k8squest/engine/simtest"
 )
 
@@ -20,11 +22,16 @@ func runDNSCmd(t *testing.T, args ...string) (stdout, stderr string, err error) 
 }
 
 func TestDNSCommandOnSim(t *testing.T) {
+	c := simtest.Cluster(t)
+	svc, err := simtest.Clientset(t, c).CoreV1().Services("default").Get(context.Background(), "kubernetes", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	out, errOut, err := runDNSCmd(t, "kubernetes.default")
 	if err != nil {
 		t.Fatalf("dns: %v (stderr %q)", err, errOut)
 	}
-	if out != "10.96.0.1\n" || !strings.Contains(errOut, ";; kubernetes.default.svc.cluster.local answered") {
+	if out != svc.Spec.ClusterIP+"\n" || !strings.Contains(errOut, ";; kubernetes.default.svc.cluster.local answered") {
 		t.Fatalf("stdout %q stderr %q", out, errOut)
 	}
 }
