@@ -56,25 +56,51 @@ func (s *Session) Watch(ctx context.Context) <-chan Verdict {
 	return out
 }
 
+// HealthInterval is how often Watch asks the API server's /readyz. Informers
+// retry a dropped watch quietly, so asking is how a watch notices an API
+// server that went away; while it is away Watch asks every RequeryInterval.
+const HealthInterval = 2 * time.Second
+
+// probeTimeout bounds one /readyz request.
+const probeTimeout = 2 * time.Second
+
 func (s *Session) watchLoop(ctx context.Context, out chan<- Verdict) {
-	w, stop, err := s.startWatcher(ctx, out)
+	w, stop, err := s.startWatcher(ctx, out, nil)
 	if err != nil {
 		return
 	}
-	defer stop()
+	defer func() { stop() }()
 	var last *Verdict
+	down := false
 	requery := time.NewTimer(time.Hour)
 	defer requery.Stop()
+	health := time.NewTicker(HealthInterval)
+	defer health.Stop()
 	for {
+		probe := down
 		select {
 		case <-ctx.Done():
 			return
 		case <-w.Changes():
 		case <-requery.C:
+		case <-health.C:
+			probe = true
 		}
-		v := s.evaluate(ctx, w)
-		if werr := s.watchErr(ctx, w); werr != nil {
-			v = staleVerdict(last, werr)
+		var v Verdict
+		if err := s.health(ctx, w, probe); err != nil {
+			down = true
+			v = staleVerdict(last, err)
+		} else {
+			if down {
+				// Back from an outage the informers may be deep in their
+				// backoff; fresh ones read the current state at once.
+				stop()
+				if w, stop, err = s.startWatcher(ctx, out, last); err != nil {
+					return
+				}
+				down = false
+			}
+			v = s.evaluate(ctx, w)
 		}
 		if last == nil || changed(*last, v) {
 			if !send(ctx, out, v) {
@@ -87,8 +113,9 @@ func (s *Session) watchLoop(ctx context.Context, out chan<- Verdict) {
 }
 
 // startWatcher starts the informers, retrying while the API is unreachable
-// and telling the player so.
-func (s *Session) startWatcher(ctx context.Context, out chan<- Verdict) (*kube.Watcher, context.CancelFunc, error) {
+// and telling the player so; last, when not nil, holds the results to keep
+// showing meanwhile.
+func (s *Session) startWatcher(ctx context.Context, out chan<- Verdict, last *Verdict) (*kube.Watcher, context.CancelFunc, error) {
 	for {
 		w := kube.NewWatcher(s.cs, s.namespaces())
 		actx, cancel := context.WithCancel(ctx)
@@ -97,7 +124,7 @@ func (s *Session) startWatcher(ctx context.Context, out chan<- Verdict) (*kube.W
 			return w, cancel, nil
 		}
 		cancel()
-		if !send(ctx, out, Verdict{At: time.Now(), Err: fmt.Errorf("%w: %v", ErrAPIUnreachable, err)}) {
+		if !send(ctx, out, staleVerdict(last, fmt.Errorf("%w: %v", ErrAPIUnreachable, err))) {
 			return nil, nil, ctx.Err()
 		}
 		select {
@@ -108,19 +135,24 @@ func (s *Session) startWatcher(ctx context.Context, out chan<- Verdict) (*kube.W
 	}
 }
 
-// watchErr returns the watcher's last error unless the API answers again.
-func (s *Session) watchErr(ctx context.Context, w *kube.Watcher) error {
-	err := w.Err()
-	if err == nil {
+// health returns an error wrapping ErrAPIUnreachable when the API server does
+// not answer /readyz. It asks when probe is set or the watcher saw an error.
+func (s *Session) health(ctx context.Context, w *kube.Watcher, probe bool) error {
+	werr := w.Err()
+	if werr == nil && !probe {
 		return nil
 	}
-	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
-	if _, perr := s.cs.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(pctx); perr == nil {
+	_, perr := s.cs.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(pctx)
+	if perr == nil {
 		w.ClearErr()
 		return nil
 	}
-	return fmt.Errorf("%w: %v", ErrAPIUnreachable, err)
+	if werr != nil {
+		return fmt.Errorf("%w: %v", ErrAPIUnreachable, werr)
+	}
+	return fmt.Errorf("%w: %v", ErrAPIUnreachable, perr)
 }
 
 func staleVerdict(last *Verdict, err error) Verdict {
