@@ -1,45 +1,18 @@
 package drill
 
-import (
-	"fmt"
-	"sort"
-	"strings"
-
-	"sigs.k8s.io/yaml"
-)
+import "github.com/k8squest/k8squest/engine/internal/registry"
 
 // Factory builds a drill from its parameters, given as JSON or YAML.
-type Factory func(params []byte) (Drill, error)
+type Factory = registry.Factory[Drill]
 
-var registry = map[string]Factory{}
+var drills = registry.New[Drill]("drill")
 
-func register(typ string, f Factory) { registry[typ] = f }
+func register(typ string, f Factory) { drills.Register(typ, f) }
 
 // Build returns the drill of type typ with params bound.
-func Build(typ string, params []byte) (Drill, error) {
-	f, ok := registry[typ]
-	if !ok {
-		return nil, fmt.Errorf("unknown drill type %q (known: %s)", typ, strings.Join(Types(), ", "))
-	}
-	return f(params)
-}
+func Build(typ string, params []byte) (Drill, error) { return drills.Build(typ, params) }
 
 // Types lists the registered drill types, sorted.
-func Types() []string {
-	out := make([]string, 0, len(registry))
-	for t := range registry {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
-}
+func Types() []string { return drills.Names() }
 
-func decode(params []byte, p any) error {
-	if len(params) == 0 {
-		params = []byte("{}")
-	}
-	if err := yaml.UnmarshalStrict(params, p); err != nil {
-		return fmt.Errorf("params: %w", err)
-	}
-	return nil
-}
+func decode(params []byte, p any) error { return registry.Decode(params, p) }
