@@ -14,7 +14,7 @@ type KeyMap struct {
 	}
 	// Play acts on the level being played.
 	Play struct {
-		Hint, Solution, Reset, Shell, Drill, Leave key.Binding
+		Hint, Solution, Reset, Shell, Drill, Leave, Reconnect key.Binding
 	}
 	// Confirm answers a dialog.
 	Confirm struct {
@@ -44,6 +44,7 @@ func DefaultKeyMap() *KeyMap {
 	k.Play.Shell = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "shell"))
 	k.Play.Drill = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "retry drill"))
 	k.Play.Leave = key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q/esc", "leave"))
+	k.Play.Reconnect = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "start the cluster again"))
 
 	k.Confirm.Yes = key.NewBinding(key.WithKeys("y", "Y", "enter"), key.WithHelp("y/enter", "yes"))
 	k.Confirm.No = key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no"))

@@ -93,7 +93,13 @@ type playScreen struct {
 	dialog         dialog
 	drill          drillRun
 	resetOp        *operation
-	resetLog       *stepLog
+	reconnectOp    *operation
+	// opLog is the log of the running reset or reconnect.
+	opLog *stepLog
+	// downSince is when the API server stopped answering; zero while it answers.
+	downSince time.Time
+	// watchCancel stops the current watch, which a reconnect replaces.
+	watchCancel context.CancelFunc
 	completing     bool
 	closed         bool
 	notice         string
@@ -135,6 +141,9 @@ func (p *playScreen) ShortHelp() []key.Binding {
 	k := p.c.Keys
 	if p.dialog != dialogNone {
 		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
+	}
+	if p.offerReconnect() {
+		return []key.Binding{k.Play.Reconnect, k.Play.Reset, k.Play.Leave, k.Global.Help}
 	}
 	return []key.Binding{p.hintKey(), k.Play.Shell, k.Play.Reset, p.solutionKey(), k.Play.Leave, k.Global.Help}
 }
@@ -188,8 +197,8 @@ func (p *playScreen) update(msg tea.Msg) tea.Cmd {
 		p.vp, cmd = p.vp.Update(msg)
 		return cmd
 	}
-	if p.resetLog != nil {
-		return p.resetLog.Update(msg)
+	if p.opLog != nil {
+		return p.opLog.Update(msg)
 	}
 	return nil
 }
@@ -214,6 +223,7 @@ func (p *playScreen) handleVerdict(msg verdictMsg) tea.Cmd {
 		return nil
 	}
 	p.verdict, p.haveVerdict = msg.Verdict, true
+	p.trackOutage(msg.Verdict)
 	next := waitVerdict(p.verdicts)
 	v := msg.Verdict
 	if !v.Passed || v.Err != nil {
@@ -253,6 +263,8 @@ func (p *playScreen) handleOp(msg opMsg) tea.Cmd {
 		return p.handleDrill(msg)
 	case msg.op == p.resetOp:
 		return p.handleReset(msg)
+	case msg.op == p.reconnectOp:
+		return p.handleReconnect(msg)
 	}
 	return nil
 }
@@ -286,17 +298,17 @@ func (p *playScreen) handleDrill(msg opMsg) tea.Cmd {
 // handleReset shows reset progress, and its end.
 func (p *playScreen) handleReset(msg opMsg) tea.Cmd {
 	if msg.Event != nil {
-		p.resetLog.Add(*msg.Event)
+		p.opLog.Add(*msg.Event)
 		return p.resetOp.wait()
 	}
-	p.resetLog.Finish(msg.Err)
+	p.opLog.Finish(msg.Err)
 	p.resetOp = nil
 	if msg.Err != nil {
 		p.notice = "Reset failed: " + msg.Err.Error()
 		return nil
 	}
 	p.resets++
-	p.resetLog = nil
+	p.opLog = nil
 	p.drill = drillRun{has: p.drill.has, title: p.drill.title}
 	p.notice = "Level reset: the broken state is back."
 	return nil

@@ -33,8 +33,11 @@ func (p *playScreen) outcome() score.Outcome {
 func (p *playScreen) elapsed() time.Duration { return p.c.Now().Sub(p.started) }
 
 // watchCmd starts Session.Watch and hands its channel to the screen.
+// A reconnect stops the watch and starts another on the new session.
 func (p *playScreen) watchCmd() tea.Cmd {
-	ctx, s := p.ctx, p.sess
+	ctx, cancel := context.WithCancel(p.ctx)
+	p.watchCancel = cancel
+	s := p.sess
 	return func() tea.Msg { return watchStartedMsg{p: p, ch: s.Watch(ctx)} }
 }
 
@@ -56,12 +59,12 @@ func (p *playScreen) drillCmd() tea.Cmd {
 // resetCmd resets the level, its steps delivered live.
 func (p *playScreen) resetCmd() tea.Cmd {
 	p.notice = ""
-	p.resetLog = newStepLog(p.c, fmt.Sprintf("Resetting level %d", p.level.ID))
+	p.opLog = newStepLog(p.c, fmt.Sprintf("Resetting level %d", p.level.ID))
 	p.resetOp = newOperation(p.ctx)
 	s := p.sess
 	return tea.Batch(p.resetOp.start(func(ctx context.Context, rep cluster.Reporter) (any, error) {
 		return nil, s.Reset(ctx, rep)
-	}), p.resetLog.Tick())
+	}), p.opLog.Tick())
 }
 
 // shellCmd suspends the game and runs the player's shell.

@@ -35,10 +35,16 @@ func (p *playScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Solution):
 		p.askSolution()
 	case key.Matches(msg, k.Reset):
-		if p.resetOp == nil && !p.completing {
+		if p.resetOp == nil && p.reconnectOp == nil && !p.completing {
 			p.dialog = dialogReset
 		}
+	case key.Matches(msg, k.Reconnect) && p.offerReconnect():
+		return p.reconnectCmd()
 	case key.Matches(msg, k.Shell):
+		if p.reconnectOp != nil {
+			p.notice = "The cluster is starting again; the shell opens once it is up."
+			return nil
+		}
 		return p.shellCmd()
 	case key.Matches(msg, k.Drill):
 		if p.verdict.Passed && p.verdict.Err == nil {

@@ -39,8 +39,7 @@ func (p *playScreen) topView() string {
 		st.Subtle.Render(wrap("Fix it with kubectl in another terminal, or press s for a shell.", p.w)),
 	}
 	if p.haveVerdict && p.verdict.Err != nil {
-		msg := "⚠ Cluster API unreachable: " + p.verdict.Err.Error() + " (showing the last known results)"
-		lines = append(lines, st.Banner.Width(p.w).Render(msg))
+		lines = append(lines, st.Banner.Width(p.w).Render(p.bannerText()))
 	}
 	if p.notice != "" {
 		lines = append(lines, st.Warn.Render(wrap(p.notice, p.w)))
@@ -65,9 +64,9 @@ func (p *playScreen) bodyView() string {
 	if p.drill.has && p.drill.state != drillIdle {
 		parts = append(parts, p.drillView())
 	}
-	if p.resetLog != nil {
+	if p.opLog != nil {
 		st := p.c.Styles
-		parts = append(parts, st.Box.Width(p.w).Render(p.resetLog.View(p.w-st.Box.GetHorizontalFrameSize(), 0)))
+		parts = append(parts, st.Box.Width(p.w).Render(p.opLog.View(p.w-st.Box.GetHorizontalFrameSize(), 0)))
 	}
 	if p.hintsOpened > 0 || p.solutionOpened {
 		parts = append(parts, p.helpView())

@@ -76,8 +76,12 @@ func (x *game) Progress() (prog.State, error) {
 	return st, err
 }
 
-// Connect implements ui.Backend: it finds or starts the cluster.
+// Connect implements ui.Backend: it finds or starts the cluster. Called again
+// (the player asks for it when the API server stopped answering), it forgets
+// the cluster it had and looks afresh, so a deleted cluster is created again.
 func (x *game) Connect(ctx context.Context, rep cluster.Reporter) (string, error) {
+	x.close()
+	x.provider, x.cluster, x.resolver = nil, nil, nil
 	return x.connect(ctx, rep, true)
 }
 
