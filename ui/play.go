@@ -100,9 +100,9 @@ type playScreen struct {
 	downSince time.Time
 	// watchCancel stops the current watch, which a reconnect replaces.
 	watchCancel context.CancelFunc
-	completing     bool
-	closed         bool
-	notice         string
+	completing  bool
+	closed      bool
+	notice      string
 
 	helpMD    string
 	helpWidth int
