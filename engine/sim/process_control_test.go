@@ -120,7 +120,7 @@ func TestKillAndRestart(t *testing.T) {
 		t.Fatalf("after Restart the state records %+v (was pid %d)", second, first.PID)
 	}
 	if !dialOK(port) {
-		t.Error("Restart returned before the process listened")
+		t.Errorf("Restart returned before the process listened (pid %d alive: %v)", second.PID, procAlive(second))
 	}
 	if got := procCmdline(t, second.PID); got != procCmdlineWant(second.Binary) {
 		t.Errorf("restarted with %q, want %q", got, procCmdlineWant(second.Binary))

@@ -214,6 +214,8 @@ func dialOK(port int) bool {
 	if err != nil {
 		return false
 	}
-	_ = c.Close()
-	return true
+	defer c.Close()
+	// With nothing listening, a dial can still connect to itself (TCP
+	// simultaneous open) when the kernel picks the port as the source port.
+	return c.LocalAddr().String() != c.RemoteAddr().String()
 }
