@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -21,10 +20,17 @@ const SyncTimeout = 15 * time.Second
 // Watcher keeps informer caches of the level's namespaces and signals every
 // change on a channel of capacity one, so that bursts coalesce into one wake.
 type Watcher struct {
+	cs         kubernetes.Interface
 	namespaces []string
 	factories  map[string]informers.SharedInformerFactory
 	cluster    informers.SharedInformerFactory
 	changes    chan struct{}
+	// kinds are the kinds watched in each namespace; denied, those the
+	// identity may not list there.
+	kinds  map[string][]watchedKind
+	denied map[string][]string
+	// nsVisible is false when the identity may not list namespaces.
+	nsVisible bool
 
 	mu      sync.Mutex
 	lastErr error
@@ -34,6 +40,9 @@ type Watcher struct {
 // NewWatcher prepares informers for namespaces; Start runs them.
 func NewWatcher(cs kubernetes.Interface, namespaces []string) *Watcher {
 	w := &Watcher{
+		cs:         cs,
+		kinds:      map[string][]watchedKind{},
+		denied:     map[string][]string{},
 		namespaces: append([]string(nil), namespaces...),
 		factories:  map[string]informers.SharedInformerFactory{},
 		cluster:    informers.NewSharedInformerFactory(cs, 0),
@@ -51,17 +60,9 @@ func (w *Watcher) Changes() <-chan struct{} { return w.changes }
 // Start registers the handlers, starts the informers and waits until their
 // caches have synced. The informers stop when ctx ends.
 func (w *Watcher) Start(ctx context.Context) error {
-	all := []cache.SharedIndexInformer{w.cluster.Core().V1().Namespaces().Informer()}
-	for _, f := range w.factories {
-		all = append(all,
-			f.Core().V1().Services().Informer(),
-			f.Core().V1().Pods().Informer(),
-			f.Discovery().V1().EndpointSlices().Informer(),
-			f.Apps().V1().StatefulSets().Informer(),
-			f.Apps().V1().Deployments().Informer(),
-			f.Networking().V1().Ingresses().Informer(),
-			f.Networking().V1().NetworkPolicies().Informer(),
-		)
+	all, err := w.informers(ctx)
+	if err != nil {
+		return fmt.Errorf("watch the level's namespaces: %w", err)
 	}
 	for _, inf := range all {
 		if err := w.register(inf); err != nil {
@@ -74,6 +75,34 @@ func (w *Watcher) Start(ctx context.Context) error {
 	}
 	return w.waitSynced(ctx, all)
 }
+
+// informers returns the informers of every kind the identity may list.
+func (w *Watcher) informers(ctx context.Context) ([]cache.SharedIndexInformer, error) {
+	var all []cache.SharedIndexInformer
+	visible, err := canListNamespaces(ctx, w.cs)
+	if err != nil {
+		return nil, err
+	}
+	w.nsVisible = visible
+	if visible {
+		all = append(all, w.cluster.Core().V1().Namespaces().Informer())
+	}
+	for _, ns := range w.namespaces {
+		kinds, denied, err := permitted(ctx, w.cs, ns)
+		if err != nil {
+			return nil, err
+		}
+		w.kinds[ns], w.denied[ns] = kinds, denied
+		for _, k := range kinds {
+			all = append(all, k.informer(w.factories[ns]))
+		}
+	}
+	return all, nil
+}
+
+// Denied lists, per namespace, the resources the identity may not list;
+// checks that need them see none.
+func (w *Watcher) Denied() map[string][]string { return w.denied }
 
 func (w *Watcher) register(inf cache.SharedIndexInformer) error {
 	_ = inf.SetWatchErrorHandler(func(_ *cache.Reflector, err error) { w.setErr(err) })
@@ -140,23 +169,13 @@ func (w *Watcher) ClearErr() {
 func (w *Watcher) Snapshot() *check.Snapshot {
 	s := &check.Snapshot{}
 	for _, ns := range w.namespaces {
-		f := w.factories[ns]
-		everything := labels.Everything()
-		svcs, _ := f.Core().V1().Services().Lister().Services(ns).List(everything)
-		pods, _ := f.Core().V1().Pods().Lister().Pods(ns).List(everything)
-		slices, _ := f.Discovery().V1().EndpointSlices().Lister().EndpointSlices(ns).List(everything)
-		stss, _ := f.Apps().V1().StatefulSets().Lister().StatefulSets(ns).List(everything)
-		deps, _ := f.Apps().V1().Deployments().Lister().Deployments(ns).List(everything)
-		ings, _ := f.Networking().V1().Ingresses().Lister().Ingresses(ns).List(everything)
-		nps, _ := f.Networking().V1().NetworkPolicies().Lister().NetworkPolicies(ns).List(everything)
-		s.Services = append(s.Services, svcs...)
-		s.Pods = append(s.Pods, pods...)
-		s.EndpointSlices = append(s.EndpointSlices, slices...)
-		s.StatefulSets = append(s.StatefulSets, stss...)
-		s.Deployments = append(s.Deployments, deps...)
-		s.Ingresses = append(s.Ingresses, ings...)
-		s.NetworkPolicies = append(s.NetworkPolicies, nps...)
-		if _, err := w.cluster.Core().V1().Namespaces().Lister().Get(ns); err == nil {
+		for _, k := range w.kinds[ns] {
+			k.collect(w.factories[ns], ns, s)
+		}
+		if !w.nsVisible {
+			// Without the right to list namespaces, assume they exist.
+			s.Namespaces = append(s.Namespaces, ns)
+		} else if _, err := w.cluster.Core().V1().Namespaces().Lister().Get(ns); err == nil {
 			s.Namespaces = append(s.Namespaces, ns)
 		}
 	}
