@@ -43,6 +43,8 @@ type Session interface {
 	Setup(ctx context.Context, rep cluster.Reporter) error
 	// Reset deletes what the level created and sets it up again.
 	Reset(ctx context.Context, rep cluster.Reporter) error
+	// Teardown deletes everything the level created, namespaces included.
+	Teardown(ctx context.Context, rep cluster.Reporter) error
 	// Watch runs the checks on every change until ctx ends, sending each new
 	// verdict; the channel closes when ctx ends.
 	Watch(ctx context.Context) <-chan play.Verdict

@@ -80,11 +80,18 @@ type (
 	}
 	// levelDoneMsg says a level was completed and recorded.
 	levelDoneMsg struct {
-		Level     *levels.Level
+		Level *levels.Level
+		// Session is the finished level, torn down when the player leaves it.
+		Session   Session
 		Outcome   score.Outcome
 		Breakdown score.Breakdown
 		Award     progress.Award
 		Progress  progress.State
+	}
+	// cleanedMsg reports that a finished level's objects were removed.
+	cleanedMsg struct {
+		Level *levels.Level
+		Err   error
 	}
 	// showDebriefMsg opens a level's debrief.
 	showDebriefMsg struct{ Level *levels.Level }

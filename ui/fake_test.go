@@ -86,6 +86,7 @@ type fakeSession struct {
 	verdicts chan play.Verdict
 	drill    drill.Result
 	resets   int
+	cleaned  int
 }
 
 func newFakeSession(ns string) *fakeSession {
@@ -104,6 +105,11 @@ func (s *fakeSession) Setup(_ context.Context, rep cluster.Reporter) error {
 func (s *fakeSession) Reset(ctx context.Context, rep cluster.Reporter) error {
 	s.resets++
 	return s.Setup(ctx, rep)
+}
+
+func (s *fakeSession) Teardown(context.Context, cluster.Reporter) error {
+	s.cleaned++
+	return nil
 }
 
 func (s *fakeSession) Watch(context.Context) <-chan play.Verdict { return s.verdicts }

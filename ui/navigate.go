@@ -18,7 +18,9 @@ func (m *Model) navigate(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case showMapMsg:
 		m.closePlay()
 		m.world = newWorldMap(m.c)
-		return m.show(screenMap, nil), true
+		return tea.Batch(m.show(screenMap, nil), m.cleanFinished()), true
+	case cleanedMsg:
+		return nil, true
 	case showBriefingMsg:
 		m.briefing = newBriefing(m.c, msg.Level)
 		return m.show(screenBriefing, m.briefing.Init), true
@@ -28,6 +30,7 @@ func (m *Model) navigate(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return m.show(screenPlay, m.play.Init), true
 	case levelDoneMsg:
 		m.closePlay()
+		m.finished = msg.Session
 		m.c.Progress = msg.Progress
 		m.result = newResult(m.c, msg)
 		return m.show(screenResult, nil), true
@@ -68,6 +71,20 @@ func (m *Model) show(s screen, init func() tea.Cmd) tea.Cmd {
 		return nil
 	}
 	return init()
+}
+
+// cleanFinished removes the finished level's objects in the background: the
+// level is done, and a shared cluster should not fill up with old levels.
+func (m *Model) cleanFinished() tea.Cmd {
+	s := m.finished
+	if s == nil {
+		return nil
+	}
+	m.finished = nil
+	ctx := m.c.Ctx
+	return func() tea.Msg {
+		return cleanedMsg{Err: s.Teardown(ctx, nil)}
+	}
 }
 
 // closePlay stops the level being played, if any.

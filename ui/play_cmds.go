@@ -80,13 +80,13 @@ func (p *playScreen) shellCmd() tea.Cmd {
 // completeCmd records the completion and hands the result to the root.
 func (p *playScreen) completeCmd() tea.Cmd {
 	p.completing = true
-	l, o, be := p.level, p.outcome(), p.c.Backend
+	l, o, be, sess := p.level, p.outcome(), p.c.Backend, p.sess
 	return func() tea.Msg {
 		b, a, st, err := be.Complete(l, o)
 		if err != nil {
 			return errMsg{What: fmt.Sprintf("record level %d", l.ID), Err: err}
 		}
-		return levelDoneMsg{Level: l, Outcome: o, Breakdown: b, Award: a, Progress: st}
+		return levelDoneMsg{Level: l, Session: sess, Outcome: o, Breakdown: b, Award: a, Progress: st}
 	}
 }
 

@@ -80,6 +80,9 @@ func (r *result) View() string {
 		spread(st.Bold.Render("This run"), st.XPTotal.Render(fmt.Sprintf("%d XP", d.Breakdown.Total)), inner),
 		"", r.awardView(inner),
 		spread(st.Bold.Render("Total"), st.XPTotal.Render(fmt.Sprintf("★ %d XP", d.Progress.TotalXP())), inner))
+	if d.Session != nil {
+		lines = append(lines, "", st.Subtle.Render(wrap(fmt.Sprintf("Back on the map, the game removes what the level created in namespace %s.", d.Session.Namespace()), inner)))
+	}
 	box := st.Box.Width(w).Render(strings.Join(lines, "\n"))
 	return lipgloss.JoinVertical(lipgloss.Left, levelHeader(r.c, d.Level, "complete", r.w), "", box)
 }

@@ -87,6 +87,9 @@ type Model struct {
 	result   *result
 	debrief  *debrief
 	errs     *errorScreen
+	// finished is the completed level, removed from the cluster once the
+	// player goes back to the map.
+	finished Session
 }
 
 // New returns the root model; Run calls it, tests drive it directly.
