@@ -162,3 +162,22 @@ func TestLevel30ServiceDeleted(t *testing.T) {
 		t.Fatal("a deleted Service passed")
 	}
 }
+
+// TestLevel30CheckRightAfterFix runs the must-show sequence: a check (which
+// leaves the virtual IP in CoreDNS's cache), the fix, and at once another
+// one-shot check, which must not report the cached answer as a failure.
+func TestLevel30CheckRightAfterFix(t *testing.T) {
+	t.Parallel()
+	r := setUp(t, 30)
+	if v := r.once(); v.Passed || result(v, "service-dns").Status != check.Fail {
+		t.Fatalf("broken state:\n%s", dump(v))
+	}
+	r.deleteService("web-cluster")
+	r.applySolution()
+	start := time.Now()
+	v := r.once()
+	t.Logf("one-shot check right after the fix took %s", time.Since(start).Round(time.Millisecond))
+	if !v.Passed {
+		t.Fatalf("one-shot check right after the fix:\n%s", dump(v))
+	}
+}

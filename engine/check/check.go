@@ -4,6 +4,7 @@ package check
 
 import (
 	"context"
+	"time"
 
 	"github.com/k8squest/k8squest/engine/dns"
 )
@@ -50,6 +51,11 @@ type Result struct {
 	// Requery is true when the verdict depends on something without a watch
 	// (DNS), so it must be asked again while it fails.
 	Requery bool
+	// Settling is set when a DNS answer contradicts what the API shows (the
+	// Service is headless, but DNS still answers its virtual IP): the answer
+	// may come from a cache, and a one-shot run should ask again for up to
+	// this long before trusting the failure.
+	Settling time.Duration
 }
 
 // Passed reports whether the check passed.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/k8squest/k8squest/engine/dns"
 )
@@ -14,12 +15,19 @@ import (
 // A nil error with no values means the name has no such records (NXDOMAIN or
 // an empty answer); rcode says which.
 func ask(ctx context.Context, env *Env, name string, t dns.Type) (values []string, rcode string, err error) {
+	values, rcode, _, err = askTTL(ctx, env, name, t)
+	return values, rcode, err
+}
+
+// askTTL is ask, also returning how long the answer may still be cached:
+// the largest TTL among its records.
+func askTTL(ctx context.Context, env *Env, name string, t dns.Type) (values []string, rcode string, ttl time.Duration, err error) {
 	if env.DNS == nil {
-		return nil, "", fmt.Errorf("%w: no resolver configured", dns.ErrUnreachable)
+		return nil, "", 0, fmt.Errorf("%w: no resolver configured", dns.ErrUnreachable)
 	}
 	ans, err := env.DNS.Query(ctx, name, t)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	for _, r := range ans.Records {
 		if r.Type != t {
@@ -30,10 +38,15 @@ func ask(ctx context.Context, env *Env, name string, t dns.Type) (values []strin
 			v = strings.TrimSuffix(r.Target, ".")
 		}
 		values = append(values, v)
+		ttl = max(ttl, time.Duration(r.TTL)*time.Second)
 	}
 	sort.Strings(values)
-	return values, ans.Rcode, nil
+	return values, ans.Rcode, ttl, nil
 }
+
+// settleFor is how long to keep asking when an answer contradicts the API:
+// until a cached answer of this TTL has surely expired.
+func settleFor(ttl time.Duration) time.Duration { return ttl + time.Second }
 
 // unreachable turns a resolver error into an Unknown result.
 func unreachable(err error) Result {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -16,6 +17,7 @@ import (
 type l30DNS struct {
 	records map[string][]string
 	down    bool
+	ttl     uint32
 }
 
 func (f *l30DNS) Query(_ context.Context, name string, t dns.Type) (dns.Answer, error) {
@@ -28,7 +30,7 @@ func (f *l30DNS) Query(_ context.Context, name string, t dns.Type) (dns.Answer, 
 		a.Rcode = "NXDOMAIN"
 	}
 	for _, v := range vals {
-		r := dns.Record{Name: name, Type: t, Value: v}
+		r := dns.Record{Name: name, Type: t, Value: v, TTL: f.ttl}
 		if t == dns.SRV {
 			r.Target = v + "."
 		}
@@ -129,6 +131,24 @@ func TestLevel30Checks(t *testing.T) {
 				t.Fatalf("got %s %q, want %s containing %q", r.Status, r.Message, tc.want, tc.says)
 			}
 		})
+	}
+}
+
+// TestSettlingWhenDNSContradictsTheAPI: a headless Service whose name still
+// answers a virtual IP is a cached answer; the result says how long to wait.
+func TestSettlingWhenDNSContradictsTheAPI(t *testing.T) {
+	stale := l30HeadlessDNS()
+	stale.records["A web-cluster."+l30NS+".svc.cluster.local"] = []string{"10.96.100.50"}
+	stale.ttl = 4
+	c, _ := Build("headlessServiceDNS", []byte(`{service: web-cluster}`))
+	env := &Env{Namespace: l30NS, Domain: "cluster.local", DNS: stale, Snap: &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, Pods: l30Pods()}}
+	r := c.Run(context.Background(), env)
+	if r.Status != Fail || r.Settling != 5*time.Second {
+		t.Fatalf("got %s settling %s, want a failure settling for 5s", r.Status, r.Settling)
+	}
+	env.Snap.Services = []*corev1.Service{l30Svc("10.96.100.50", l30Sel)}
+	if r := c.Run(context.Background(), env); r.Settling != 0 {
+		t.Fatalf("a Service with a virtual IP answering it is not a cached answer, yet settling %s", r.Settling)
 	}
 }
 

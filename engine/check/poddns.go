@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/k8squest/k8squest/engine/dns"
 )
@@ -39,11 +40,13 @@ func (c *podDNS) Run(ctx context.Context, env *Env) Result {
 		return fail("StatefulSet %s does not exist in namespace %s", c.StatefulSet, ns)
 	}
 	var good, bad []string
+	var settle time.Duration
 	for i := int32(0); i < replicas(sts.Spec.Replicas); i++ {
-		ok, line, err := c.one(ctx, env, fmt.Sprintf("%s-%d", c.StatefulSet, i))
+		ok, line, s, err := c.one(ctx, env, fmt.Sprintf("%s-%d", c.StatefulSet, i))
 		if err != nil {
 			return unreachable(err)
 		}
+		settle = max(settle, s)
 		if ok {
 			good = append(good, line)
 		} else {
@@ -52,7 +55,7 @@ func (c *podDNS) Run(ctx context.Context, env *Env) Result {
 	}
 	if len(bad) > 0 {
 		r := fail("%s", strings.Join(append(bad, good...), "; "))
-		r.Requery = true
+		r.Requery, r.Settling = true, settle
 		return r
 	}
 	r := pass("%s", strings.Join(good, "; "))
@@ -62,20 +65,26 @@ func (c *podDNS) Run(ctx context.Context, env *Env) Result {
 	return r
 }
 
-// one resolves one pod's name and compares it with the pod's IP.
-func (c *podDNS) one(ctx context.Context, env *Env, pod string) (bool, string, error) {
+// one resolves one pod's name and compares it with the pod's IP. An answer
+// naming another address may be a cached one from before the pod moved, so
+// it comes with how long to keep asking.
+func (c *podDNS) one(ctx context.Context, env *Env, pod string) (bool, string, time.Duration, error) {
 	ns := env.Namespace
 	name := fmt.Sprintf("%s.%s", pod, svcName(c.Service, ns, env.Domain))
-	got, rcode, err := ask(ctx, env, name, dns.A)
+	got, rcode, ttl, err := askTTL(ctx, env, name, dns.A)
 	if err != nil {
-		return false, "", err
+		return false, "", 0, err
 	}
 	p := env.Snap.Pod(ns, pod)
 	if p == nil || p.Status.PodIP == "" {
-		return false, fmt.Sprintf("%s has no pod IP yet (DNS says %s)", pod, describeAnswer(got, rcode)), nil
+		return false, fmt.Sprintf("%s has no pod IP yet (DNS says %s)", pod, describeAnswer(got, rcode)), 0, nil
 	}
 	if sameSet(got, []string{p.Status.PodIP}) {
-		return true, fmt.Sprintf("%s → %s", name, p.Status.PodIP), nil
+		return true, fmt.Sprintf("%s → %s", name, p.Status.PodIP), 0, nil
 	}
-	return false, fmt.Sprintf("%s → %s; expected pod %s's IP %s", name, describeAnswer(got, rcode), pod, p.Status.PodIP), nil
+	var settle time.Duration
+	if len(got) > 0 {
+		settle = settleFor(ttl)
+	}
+	return false, fmt.Sprintf("%s → %s; expected pod %s's IP %s", name, describeAnswer(got, rcode), pod, p.Status.PodIP), settle, nil
 }

@@ -37,11 +37,14 @@ func (c *serviceDNS) Run(ctx context.Context, env *Env) Result {
 	}
 	name := svcName(c.Service, ns, env.Domain)
 	wantIPs, wantTargets := c.expected(env, svc)
-	got, rcode, err := ask(ctx, env, name, dns.A)
+	got, rcode, ttl, err := askTTL(ctx, env, name, dns.A)
 	if err != nil {
 		return unreachable(err)
 	}
 	if r, bad := c.compareA(name, svc, got, rcode, wantIPs); bad {
+		if svc.Spec.ClusterIP == corev1.ClusterIPNone && len(wantIPs) > 0 {
+			r.Settling = settleFor(ttl)
+		}
 		return r
 	}
 	targets, _, err := ask(ctx, env, name, dns.SRV)

@@ -32,7 +32,10 @@ func (s *Session) evaluate(ctx context.Context, w *kube.Watcher) Verdict {
 	return v
 }
 
-// CheckOnce runs every check once and returns the verdict.
+// CheckOnce runs every check once and returns the verdict. When a DNS
+// answer contradicts what the API shows, it may be a cached answer from
+// before a fix; the checks are then run again, every RequeryInterval, until
+// they settle or the answer's TTL has run out.
 func (s *Session) CheckOnce(ctx context.Context) (Verdict, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -40,7 +43,28 @@ func (s *Session) CheckOnce(ctx context.Context) (Verdict, error) {
 	if err := w.Start(ctx); err != nil {
 		return Verdict{}, err
 	}
-	return s.evaluate(ctx, w), nil
+	v := s.evaluate(ctx, w)
+	deadline := time.Now().Add(settling(v))
+	for settling(v) > 0 && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return v, nil
+		case <-time.After(RequeryInterval):
+		}
+		v = s.evaluate(ctx, w)
+	}
+	return v, nil
+}
+
+// settling is the longest Settling of the failing results.
+func settling(v Verdict) time.Duration {
+	var d time.Duration
+	for _, r := range v.Results {
+		if r.Status != check.Pass {
+			d = max(d, r.Settling)
+		}
+	}
+	return d
 }
 
 // Watch runs the checks on every change in the level's namespaces until ctx
