@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	prog "github.com/k8squest/k8squest/engine/progress"
 	"github.com/k8squest/k8squest/levels"
 	"github.com/k8squest/k8squest/ui"
 )
@@ -138,11 +139,7 @@ func newLevelsCmd(g *globals) *cobra.Command {
 		Short: "List the levels and your progress on each",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			x, err := newGame(g)
-			if err != nil {
-				return err
-			}
-			st, err := x.Progress()
+			x, st, err := g.gameWithProgress()
 			if err != nil {
 				return err
 			}
@@ -183,6 +180,17 @@ func playPlain(g *globals, x *game, l *levels.Level) error {
 func isTerminal(w any) bool {
 	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// gameWithProgress loads the levels and the saved progress, for the commands
+// that only report.
+func (g *globals) gameWithProgress() (*game, prog.State, error) {
+	x, err := newGame(g)
+	if err != nil {
+		return nil, prog.State{}, err
+	}
+	st, err := x.Progress()
+	return x, st, err
 }
 
 func nsFlag(g *globals) string {

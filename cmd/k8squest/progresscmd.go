@@ -17,11 +17,7 @@ func newProgressCmd(g *globals) *cobra.Command {
 		Short: "Show your XP and the levels you have completed",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			x, err := newGame(g)
-			if err != nil {
-				return err
-			}
-			st, err := x.Progress()
+			x, st, err := g.gameWithProgress()
 			if err != nil {
 				return err
 			}
