@@ -24,11 +24,7 @@ func newProgressCmd(g *globals) *cobra.Command {
 			if asJSON {
 				enc := json.NewEncoder(g.stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(struct {
-					TotalXP int    `json:"totalXP"`
-					File    string `json:"file"`
-					any
-				}{st.TotalXP(), x.store.Path(), st})
+				return enc.Encode(progressJSON{TotalXP: st.TotalXP(), File: x.store.Path(), State: st})
 			}
 			fmt.Fprintf(g.stdout, "Total XP: %d\n", st.TotalXP())
 			ids := make([]int, 0, len(st.Levels))
