@@ -93,7 +93,7 @@ func (g *globals) runDoctor(ctx context.Context, name string, o *doctorOptions) 
 	if r != nil {
 		defer r.Close()
 	}
-	rep := &doctorReport{StatefulSet: name, Namespace: ns, Service: sts.Spec.ServiceName, Cluster: describe(c), Checks: []doctorCheck{}}
+	rep := &doctorReport{StatefulSet: name, Namespace: ns, Service: sts.Spec.ServiceName, Cluster: clusterName(c), Checks: []doctorCheck{}}
 	if dnsErr != nil {
 		rep.Notes = append(rep.Notes, "DNS checks cannot observe: "+dnsErr.Error())
 	}

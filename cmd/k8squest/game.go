@@ -26,6 +26,8 @@ type game struct {
 	provider cluster.Provider
 	cluster  *cluster.Cluster
 	resolver dns.Resolver
+	// chosen says why the provider was picked, when the player did not pick.
+	chosen string
 }
 
 var _ ui.Backend = (*game)(nil)
@@ -88,13 +90,16 @@ func (x *game) Connect(ctx context.Context, rep cluster.Reporter) (string, error
 // connect reaches the cluster, starting it when up is true.
 func (x *game) connect(ctx context.Context, rep cluster.Reporter, up bool) (string, error) {
 	if x.cluster != nil {
-		return describe(x.cluster), nil
+		return x.describe(), nil
 	}
 	p, reason, err := x.g.providerFor(rep)
 	if err != nil {
 		return "", err
 	}
+	x.chosen = ""
 	if reason != "" && x.g.provider == "" {
+		// The player did not pick a cluster: say which one was taken, and why.
+		x.chosen = reason
 		rep.Report(cluster.Event{Step: "choose a cluster", State: cluster.StepInfo, Detail: reason})
 	}
 	c, err := p.Connect(ctx)
@@ -109,11 +114,22 @@ func (x *game) connect(ctx context.Context, rep cluster.Reporter, up bool) (stri
 		return "", fmt.Errorf("reach the cluster DNS: %w", err)
 	}
 	x.provider, x.cluster, x.resolver = p, c, r
-	return describe(c), nil
+	return x.describe(), nil
 }
 
-func describe(c *cluster.Cluster) string {
+// clusterName names a cluster for the player: "sim cluster k8squest-sim".
+func clusterName(c *cluster.Cluster) string {
 	return fmt.Sprintf("%s cluster %s", c.Provider, c.Name)
+}
+
+// describe names the connected cluster, and why it was chosen when the
+// player did not choose.
+func (x *game) describe() string {
+	d := clusterName(x.cluster)
+	if x.chosen != "" {
+		d += " (" + x.chosen + ")"
+	}
+	return d
 }
 
 // Open implements ui.Backend.
