@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -26,18 +27,8 @@ type globals struct {
 // exitError carries a specific exit code without printing anything more.
 type exitError struct{ code int }
 
-func (e exitError) Error() string { return "exit status " + itoa(e.code) }
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	s := ""
-	for ; n > 0; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	return s
-}
+// Error implements error.
+func (e exitError) Error() string { return "exit status " + strconv.Itoa(e.code) }
 
 func exitCode(err error) int {
 	var e exitError

@@ -1,6 +1,8 @@
 // Package score turns how a level was played into XP.
 package score
 
+import "strconv"
+
 // Outcome is how one attempt at a level went.
 type Outcome struct {
 	// LevelXP is the level's full reward.
@@ -39,7 +41,7 @@ func Score(o Outcome) Breakdown {
 	b := Breakdown{Lines: []Line{{Label: "Level completed", XP: o.LevelXP}}}
 	total := o.LevelXP
 	for i, c := range o.HintCosts {
-		b.Lines = append(b.Lines, Line{Label: "Hint " + itoa(i+1), XP: -c})
+		b.Lines = append(b.Lines, Line{Label: "Hint " + strconv.Itoa(i+1), XP: -c})
 		total -= c
 	}
 	if o.SolutionOpened {
@@ -52,11 +54,4 @@ func Score(o Outcome) Breakdown {
 	}
 	b.Total = total
 	return b
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }
