@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log"
 	"os"
 	"os/exec"
 	"strconv"
@@ -114,6 +115,7 @@ func (x *game) connect(ctx context.Context, rep cluster.Reporter, up bool) (stri
 		return "", fmt.Errorf("reach the cluster DNS: %w", err)
 	}
 	x.provider, x.cluster, x.resolver = p, c, r
+	log.Printf("connected to the %s (kubeconfig %s, DNS %q)", x.describe(), c.Kubeconfig, c.DNSAddr)
 	return x.describe(), nil
 }
 

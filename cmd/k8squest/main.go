@@ -6,10 +6,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"os/signal"
 	"syscall"
 )
+
+func init() {
+	// Without --debug, log lines go nowhere: the terminal belongs to the game.
+	log.SetOutput(io.Discard)
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -30,6 +31,19 @@ type exitError struct{ code int }
 // Error implements error.
 func (e exitError) Error() string { return "exit status " + strconv.Itoa(e.code) }
 
+// hasFlag reports whether flag appears among args before a "--".
+func hasFlag(args []string, flag string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == flag || a == flag+"=true" {
+			return true
+		}
+	}
+	return false
+}
+
 func exitCode(err error) int {
 	var e exitError
 	if errors.As(err, &e) {
@@ -40,6 +54,13 @@ func exitCode(err error) int {
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	root := newRootCmd(&globals{stdin: stdin, stdout: stdout, stderr: stderr})
+	if os.Getenv(EnvDebug) != "" || hasFlag(args, "--debug") {
+		closeLog, err := openDebugLog(args)
+		if err != nil {
+			return err
+		}
+		defer closeLog()
+	}
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -59,6 +80,7 @@ func newRootCmd(g *globals) *cobra.Command {
 	f.StringVarP(&g.namespace, "namespace", "n", "", "namespace the level runs in (default: the level's own, k8squest)")
 	f.StringVar(&g.kubeconfig, "kubeconfig", "", "kubeconfig file for the current provider (default: $KUBECONFIG, else ~/.kube/config)")
 	f.StringVar(&g.context, "context", "", "kubeconfig context for the current provider")
+	f.Bool("debug", false, "write a debug log (client-go included) to "+debugLogPath()+"; also $"+EnvDebug)
 	play := newPlayCmd(g)
 	root.Args = cobra.NoArgs
 	root.RunE = play.RunE
