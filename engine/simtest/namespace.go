@@ -10,11 +10,11 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/k8squest/k8squest/engine/cluster"
+	"github.com/k8squest/k8squest/engine/kube"
 )
 
 // NamespaceDeleteTimeout bounds how long cleanup waits for a namespace to go.
@@ -52,25 +52,8 @@ func Namespace(t testing.TB, c *cluster.Cluster) string {
 func deleteNamespace(t testing.TB, cs *kubernetes.Clientset, name string) {
 	ctx, cancel := context.WithTimeout(context.Background(), NamespaceDeleteTimeout)
 	defer cancel()
-	err := cs.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{})
-	if apierrors.IsNotFound(err) {
-		return
-	}
-	if err != nil {
-		t.Errorf("simtest: delete namespace %s: %v", name, err)
-		return
-	}
-	for {
-		_, err := cs.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			t.Errorf("simtest: namespace %s still there after %s", name, NamespaceDeleteTimeout)
-			return
-		case <-time.After(200 * time.Millisecond):
-		}
+	if err := kube.DeleteNamespace(ctx, cs, name); err != nil {
+		t.Errorf("simtest: %v", err)
 	}
 }
 
