@@ -8,8 +8,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -57,17 +55,8 @@ func DeleteNamespace(ctx context.Context, cs kubernetes.Interface, name string) 
 func waitGone(ctx context.Context, cs kubernetes.Interface, name string) error {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
-	sel := fields.OneTermEqualSelector("metadata.name", name).String()
-	lw := &cache.ListWatch{
-		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = sel
-			return cs.CoreV1().Namespaces().List(ctx, o)
-		},
-		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = sel
-			return cs.CoreV1().Namespaces().Watch(ctx, o)
-		},
-	}
+	nss := cs.CoreV1().Namespaces()
+	lw := ByName(name, nss.List, nss.Watch)
 	gone := func(store cache.Store) (bool, error) { return len(store.List()) == 0, nil }
 	deleted := func(e watch.Event) (bool, error) { return e.Type == watch.Deleted, nil }
 	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Namespace{}, gone, deleted)
