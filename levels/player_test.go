@@ -8,17 +8,14 @@ import (
 	"testing"
 	"time"
 
-	authv1 "k8s.io/api/authentication/v1"
-	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/rest"
 
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/dns"
 	"github.com/k8squest/k8squest/engine/kube"
 	"github.com/k8squest/k8squest/engine/play"
+	"github.com/k8squest/k8squest/engine/simtest"
 )
 
 // kubectlAs runs kubectl with the given kubeconfig and returns its output
@@ -112,38 +109,10 @@ func TestChecksOnlyRead(t *testing.T) {
 	}
 }
 
-// readOnlyCluster returns a copy of the rig's cluster whose identity is a
-// ServiceAccount bound to get/list/watch only.
+// readOnlyCluster returns a copy of the rig's cluster whose identity may
+// only get, list and watch, cluster-wide.
 func readOnlyCluster(t *testing.T, r *rig) *cluster.Cluster {
 	t.Helper()
-	ctx := context.Background()
-	name := "reader-" + r.ns
-	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: kube.PlayersNamespace}}
-	if _, err := r.cs.CoreV1().ServiceAccounts(kube.PlayersNamespace).Create(ctx, sa, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	cr := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name}, Rules: []rbacv1.PolicyRule{{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"get", "list", "watch"}}}}
-	crb := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name},
-		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: name},
-		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: name, Namespace: kube.PlayersNamespace}}}
-	if _, err := r.cs.RbacV1().ClusterRoles().Create(ctx, cr, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.cs.RbacV1().ClusterRoleBindings().Create(ctx, crb, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = r.cs.RbacV1().ClusterRoleBindings().Delete(ctx, name, metav1.DeleteOptions{})
-		_ = r.cs.RbacV1().ClusterRoles().Delete(ctx, name, metav1.DeleteOptions{})
-		_ = r.cs.CoreV1().ServiceAccounts(kube.PlayersNamespace).Delete(ctx, name, metav1.DeleteOptions{})
-	})
-	tok, err := r.cs.CoreV1().ServiceAccounts(kube.PlayersNamespace).CreateToken(ctx, name, &authv1.TokenRequest{}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := rest.AnonymousClientConfig(r.c.REST)
-	cfg.BearerToken = tok.Status.Token
-	c := *r.c
-	c.REST = cfg
-	return &c
+	all := []rbacv1.PolicyRule{{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: simtest.Read}}
+	return simtest.Identity(t, r.c, kube.PlayersNamespace, "reader-"+r.ns, nil, all)
 }

@@ -5,19 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	authv1 "k8s.io/api/authentication/v1"
-	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/kube"
@@ -178,7 +173,7 @@ func TestDoctorIsReadOnlyOnSim(t *testing.T) {
 	cs := simtest.Clientset(t, c)
 	applyLevel30File(t, c, ns, "broken.yaml")
 	waitWebReady(t, cs, ns)
-	kc := readOnlyKubeconfig(t, c, cs, ns)
+	kc := readOnlyKubeconfig(t, c, ns)
 	cur := []string{"statefulset", "web", "-n", ns, "--provider", "current", "--kubeconfig", kc, "--dns-server", c.DNSAddr}
 
 	out, errOut, code := doctorRun(t, "", cur...)
@@ -197,75 +192,17 @@ func TestDoctorIsReadOnlyOnSim(t *testing.T) {
 }
 
 // readOnlyKubeconfig makes a ServiceAccount that may get, list and watch
-// what doctor reads in ns (and namespaces, which the watcher lists), mints a
-// token for it and writes a kubeconfig.
-func readOnlyKubeconfig(t *testing.T, c *cluster.Cluster, cs kubernetes.Interface, ns string) string {
+// what doctor reads in ns (and namespaces, which the watcher lists), and
+// returns the path of its kubeconfig.
+func readOnlyKubeconfig(t *testing.T, c *cluster.Cluster, ns string) string {
 	t.Helper()
-	ctx := context.Background()
-	read := []string{"get", "list", "watch"}
-	role := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "doctor-read"}, Rules: []rbacv1.PolicyRule{
+	read := simtest.Read
+	inNS := []rbacv1.PolicyRule{
 		{APIGroups: []string{""}, Resources: []string{"pods", "services"}, Verbs: read},
 		{APIGroups: []string{"discovery.k8s.io"}, Resources: []string{"endpointslices"}, Verbs: read},
 		{APIGroups: []string{"apps"}, Resources: []string{"statefulsets", "deployments"}, Verbs: read},
 		{APIGroups: []string{"networking.k8s.io"}, Resources: []string{"ingresses", "networkpolicies"}, Verbs: read},
-	}}
-	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "doctor"}}
-	subj := []rbacv1.Subject{{Kind: "ServiceAccount", Name: "doctor", Namespace: ns}}
-	rb := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "doctor-read"}, Subjects: subj,
-		RoleRef: rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "doctor-read"}}
-	crName := ns + "-doctor-namespaces"
-	cr := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: crName}, Rules: []rbacv1.PolicyRule{
-		{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: read}}}
-	crb := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: crName}, Subjects: subj,
-		RoleRef: rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: crName}}
-	t.Cleanup(func() {
-		_ = cs.RbacV1().ClusterRoleBindings().Delete(context.Background(), crName, metav1.DeleteOptions{})
-		_ = cs.RbacV1().ClusterRoles().Delete(context.Background(), crName, metav1.DeleteOptions{})
-	})
-	for _, step := range []func() error{
-		func() error {
-			_, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, sa, metav1.CreateOptions{})
-			return err
-		},
-		func() error { _, err := cs.RbacV1().Roles(ns).Create(ctx, role, metav1.CreateOptions{}); return err },
-		func() error {
-			_, err := cs.RbacV1().RoleBindings(ns).Create(ctx, rb, metav1.CreateOptions{})
-			return err
-		},
-		func() error { _, err := cs.RbacV1().ClusterRoles().Create(ctx, cr, metav1.CreateOptions{}); return err },
-		func() error {
-			_, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, crb, metav1.CreateOptions{})
-			return err
-		},
-	} {
-		if err := step(); err != nil {
-			t.Fatal(err)
-		}
 	}
-	tok, err := cs.CoreV1().ServiceAccounts(ns).CreateToken(ctx, "doctor", &authv1.TokenRequest{}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatalf("mint a token: %v", err)
-	}
-	return writeTokenKubeconfig(t, c, tok.Status.Token)
-}
-
-func writeTokenKubeconfig(t *testing.T, c *cluster.Cluster, token string) string {
-	t.Helper()
-	ca := c.REST.CAData
-	if len(ca) == 0 && c.REST.CAFile != "" {
-		var err error
-		if ca, err = os.ReadFile(c.REST.CAFile); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg := clientcmdapi.NewConfig()
-	cfg.Clusters["sim"] = &clientcmdapi.Cluster{Server: c.REST.Host, CertificateAuthorityData: ca, InsecureSkipTLSVerify: len(ca) == 0 && c.REST.Insecure}
-	cfg.AuthInfos["doctor"] = &clientcmdapi.AuthInfo{Token: token}
-	cfg.Contexts["doctor"] = &clientcmdapi.Context{Cluster: "sim", AuthInfo: "doctor"}
-	cfg.CurrentContext = "doctor"
-	path := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	namespaces := []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: read}}
+	return simtest.Identity(t, c, ns, "doctor", inNS, namespaces).Kubeconfig
 }
