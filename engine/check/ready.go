@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	utilptr "k8s.io/utils/ptr"
 )
 
 func init() { register("workloadReady", newReady) }
@@ -79,12 +80,8 @@ func (c *ready) status(s *Snapshot, ns string) (want, readyN, updated, total int
 	return replicas(o.Spec.Replicas), st.ReadyReplicas, st.UpdatedReplicas, st.Replicas, o.Generation, st.ObservedGeneration, o.Spec.Template.Labels, true
 }
 
-func replicas(p *int32) int32 {
-	if p == nil {
-		return 1
-	}
-	return *p
-}
+// replicas is a workload's wanted replicas; the API defaults nil to 1.
+func replicas(p *int32) int32 { return utilptr.Deref(p, 1) }
 
 func podState(p *corev1.Pod) string {
 	if p.Status.Phase != corev1.PodRunning {

@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
 
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/dns"
@@ -77,11 +78,7 @@ func (d *reschedule) victim(env *Env) (*corev1.Pod, error) {
 	if sts == nil {
 		return nil, fmt.Errorf("StatefulSet %s does not exist", d.StatefulSet)
 	}
-	n := int32(1)
-	if sts.Spec.Replicas != nil {
-		n = *sts.Spec.Replicas
-	}
-	ord := int(n) - 1
+	ord := int(ptr.Deref(sts.Spec.Replicas, 1)) - 1
 	if d.Ordinal != nil {
 		ord = *d.Ordinal
 	}

@@ -21,11 +21,12 @@ const (
 	LabelLevel     = "k8squest.dev/level"
 )
 
-// EnsureNamespace creates namespace name labelled for level when missing.
+// EnsureNamespace creates namespace name labelled for level (0: no level)
+// when missing.
 func EnsureNamespace(ctx context.Context, cs kubernetes.Interface, name string, level int) error {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
 		Name:   name,
-		Labels: map[string]string{LabelManagedBy: FieldManager, LabelLevel: fmt.Sprint(level)},
+		Labels: managed(level),
 	}}
 	_, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})
 	if apierrors.IsAlreadyExists(err) {

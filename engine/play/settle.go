@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/utils/ptr"
+
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/kube"
@@ -52,32 +54,27 @@ func (s *Session) settle(ctx context.Context, rep cluster.Reporter) error {
 func (s *Session) unready(snap *check.Snapshot) []string {
 	var out []string
 	for _, o := range s.spec.Objects {
-		ns, name := o.GetNamespace(), o.GetName()
-		switch o.GetKind() {
+		ns, name, kind := o.GetNamespace(), o.GetName(), o.GetKind()
+		var ready, want int32
+		seen := false
+		switch kind {
 		case "Deployment":
-			if d := snap.Deployment(ns, name); d == nil || d.Status.ReadyReplicas < want(d.Spec.Replicas) {
-				out = append(out, fmt.Sprintf("Deployment %s: %s", name, readyOf(d != nil, func() (int32, int32) { return d.Status.ReadyReplicas, want(d.Spec.Replicas) })))
+			if d := snap.Deployment(ns, name); d != nil {
+				seen, ready, want = true, d.Status.ReadyReplicas, ptr.Deref(d.Spec.Replicas, 1)
 			}
 		case "StatefulSet":
-			if st := snap.StatefulSet(ns, name); st == nil || st.Status.ReadyReplicas < want(st.Spec.Replicas) {
-				out = append(out, fmt.Sprintf("StatefulSet %s: %s", name, readyOf(st != nil, func() (int32, int32) { return st.Status.ReadyReplicas, want(st.Spec.Replicas) })))
+			if st := snap.StatefulSet(ns, name); st != nil {
+				seen, ready, want = true, st.Status.ReadyReplicas, ptr.Deref(st.Spec.Replicas, 1)
 			}
+		default:
+			continue
+		}
+		switch {
+		case !seen:
+			out = append(out, fmt.Sprintf("%s %s: not seen yet", kind, name))
+		case ready < want:
+			out = append(out, fmt.Sprintf("%s %s: %d/%d ready", kind, name, ready, want))
 		}
 	}
 	return out
-}
-
-func readyOf(exists bool, f func() (int32, int32)) string {
-	if !exists {
-		return "not seen yet"
-	}
-	r, w := f()
-	return fmt.Sprintf("%d/%d ready", r, w)
-}
-
-func want(p *int32) int32 {
-	if p == nil {
-		return 1
-	}
-	return *p
 }
