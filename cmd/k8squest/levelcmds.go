@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/k8squest/k8squest/engine/cluster"
 	prog "github.com/k8squest/k8squest/engine/progress"
 	"github.com/k8squest/k8squest/levels"
 	"github.com/k8squest/k8squest/ui"
@@ -47,18 +48,28 @@ func levelCmd(g *globals, use, short string, up bool, act func(ctx context.Conte
 	}
 }
 
+// sessionStep runs one long session operation of level l with a step
+// printer on stderr, and names what was being done when it fails.
+func sessionStep(g *globals, x *game, l *levels.Level, what string, op func(*session, cluster.Reporter) error) error {
+	s, err := x.session(l)
+	if err != nil {
+		return err
+	}
+	prog := newStepPrinter(g.stderr)
+	err = op(s, prog.report)
+	prog.stop()
+	if err != nil {
+		return fmt.Errorf("%s level %d: %w", what, l.ID, err)
+	}
+	return nil
+}
+
 func newStartCmd(g *globals) *cobra.Command {
 	return levelCmd(g, "start", "Set a level's broken state up, print its briefing and exit", true,
 		func(ctx context.Context, x *game, l *levels.Level) error {
-			s, err := x.session(l)
-			if err != nil {
+			setup := func(s *session, rep cluster.Reporter) error { return s.Setup(ctx, rep) }
+			if err := sessionStep(g, x, l, "start", setup); err != nil {
 				return err
-			}
-			prog := newStepPrinter(g.stderr)
-			err = s.Setup(ctx, prog.report)
-			prog.stop()
-			if err != nil {
-				return fmt.Errorf("start level %d: %w", l.ID, err)
 			}
 			if err := x.Started(l); err != nil {
 				return err
@@ -73,15 +84,9 @@ func newStartCmd(g *globals) *cobra.Command {
 func newResetCmd(g *globals) *cobra.Command {
 	return levelCmd(g, "reset", "Delete everything a level created and set its broken state up again", true,
 		func(ctx context.Context, x *game, l *levels.Level) error {
-			s, err := x.session(l)
-			if err != nil {
+			reset := func(s *session, rep cluster.Reporter) error { return s.Reset(ctx, rep) }
+			if err := sessionStep(g, x, l, "reset", reset); err != nil {
 				return err
-			}
-			prog := newStepPrinter(g.stderr)
-			err = s.Reset(ctx, prog.report)
-			prog.stop()
-			if err != nil {
-				return fmt.Errorf("reset level %d: %w", l.ID, err)
 			}
 			fmt.Fprintf(g.stdout, "Level %d is back to its broken state in namespace %s.\n", l.ID, l.Namespace)
 			return nil
@@ -91,15 +96,9 @@ func newResetCmd(g *globals) *cobra.Command {
 func newTeardownCmd(g *globals) *cobra.Command {
 	return levelCmd(g, "teardown", "Delete everything a level created, namespaces included", false,
 		func(ctx context.Context, x *game, l *levels.Level) error {
-			s, err := x.session(l)
-			if err != nil {
+			teardown := func(s *session, rep cluster.Reporter) error { return s.Teardown(ctx, rep) }
+			if err := sessionStep(g, x, l, "tear down", teardown); err != nil {
 				return err
-			}
-			prog := newStepPrinter(g.stderr)
-			err = s.Teardown(ctx, prog.report)
-			prog.stop()
-			if err != nil {
-				return fmt.Errorf("tear level %d down: %w", l.ID, err)
 			}
 			fmt.Fprintf(g.stdout, "Level %d removed from namespace %s.\n", l.ID, l.Namespace)
 			return nil
