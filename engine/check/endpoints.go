@@ -237,7 +237,7 @@ func (w workload) owns(p *corev1.Pod) bool {
 	return p.Namespace == w.ns && w.selector.Matches(labels.Set(p.Labels))
 }
 
-// pods returns the workload's live pods.
+// pods returns the workload's live pods, sorted by name.
 func (w workload) pods(s *Snapshot) []*corev1.Pod {
 	var out []*corev1.Pod
 	for _, p := range s.Pods {
@@ -245,6 +245,7 @@ func (w workload) pods(s *Snapshot) []*corev1.Pod {
 			out = append(out, p)
 		}
 	}
+	sortObjects(out)
 	return out
 }
 

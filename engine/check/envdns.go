@@ -202,24 +202,39 @@ func triedList(nf *dns.NotFoundError) string {
 	return strings.Join(parts, ", ")
 }
 
-// ownerOf says which Service or pod in the snapshot holds the addresses.
+// ownerOf says which Service or pod in the snapshot holds the addresses: a
+// live pod before a Service and, when several share an address (pods on
+// the host network), the first by namespace and name.
 func ownerOf(s *Snapshot, ips []string) string {
 	var out []string
 	for _, ip := range ips {
-		owner := "no Service or pod of this level"
-		for _, svc := range s.Services {
-			if svc.Spec.ClusterIP == ip {
-				owner = fmt.Sprintf("the ClusterIP of Service %s in namespace %s", svc.Name, svc.Namespace)
-			}
-		}
-		for _, p := range s.Pods {
-			if p.Status.PodIP == ip && p.DeletionTimestamp == nil {
-				owner = fmt.Sprintf("the IP of pod %s in namespace %s", p.Name, p.Namespace)
-			}
-		}
-		out = append(out, owner)
+		out = append(out, ownerOfIP(s, ip))
 	}
 	return strings.Join(out, "; ")
+}
+
+func ownerOfIP(s *Snapshot, ip string) string {
+	var pods []*corev1.Pod
+	for _, p := range s.Pods {
+		if p.Status.PodIP == ip && p.DeletionTimestamp == nil {
+			pods = append(pods, p)
+		}
+	}
+	if len(pods) > 0 {
+		sortObjects(pods)
+		return fmt.Sprintf("the IP of pod %s in namespace %s", pods[0].Name, pods[0].Namespace)
+	}
+	var svcs []*corev1.Service
+	for _, svc := range s.Services {
+		if svc.Spec.ClusterIP == ip {
+			svcs = append(svcs, svc)
+		}
+	}
+	if len(svcs) > 0 {
+		sortObjects(svcs)
+		return fmt.Sprintf("the ClusterIP of Service %s in namespace %s", svcs[0].Name, svcs[0].Namespace)
+	}
+	return "no Service or pod of this level"
 }
 
 func podCount(pods []string) string {

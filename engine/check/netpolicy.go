@@ -278,7 +278,8 @@ func npCasePort(dst NPPod, port intstr.IntOrString, proto corev1.Protocol) (int3
 }
 
 // npSelecting returns the policies in pod's namespace that select it and
-// isolate it in direction dir.
+// isolate it in direction dir, sorted by name, so that messages naming them
+// do not depend on the order they were listed in.
 func npSelecting(pols []*networkingv1.NetworkPolicy, pod NPPod, dir networkingv1.PolicyType) []*networkingv1.NetworkPolicy {
 	var out []*networkingv1.NetworkPolicy
 	for _, p := range pols {
@@ -289,6 +290,7 @@ func npSelecting(pols []*networkingv1.NetworkPolicy, pod NPPod, dir networkingv1
 			out = append(out, p)
 		}
 	}
+	sortObjects(out)
 	return out
 }
 
@@ -311,7 +313,8 @@ func npSelectorMatches(sel *metav1.LabelSelector, l map[string]string) bool {
 }
 
 // npAdmits reports whether any rule, in direction dir, of the policies that
-// select self admits peer on the port; it returns the admitting policy.
+// select self admits peer on the port; it returns the first admitting policy
+// in the order given.
 func npAdmits(pols []*networkingv1.NetworkPolicy, dir networkingv1.PolicyType, self, peer NPPod, portNum int32, portName string, proto corev1.Protocol, nsLabels func(string) labels.Set) (bool, string) {
 	// The port is always the destination's: for ingress self is the
 	// destination, for egress peer is.

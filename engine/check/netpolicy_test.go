@@ -71,7 +71,7 @@ func TestNetworkPolicyEvaluate(t *testing.T) {
 		{"only admin: admin on another port denied", []*networkingv1.NetworkPolicy{onlyAdmin}, admin, backend, intstr.FromInt32(9090), "", false, "TCP/9090"},
 		{"only admin: admin over UDP denied", []*networkingv1.NetworkPolicy{onlyAdmin}, admin, backend, p8080, udp, false, "UDP/8080"},
 		{"policies add up", []*networkingv1.NetworkPolicy{onlyAdmin, allowFrontend}, frontend, backend, p8080, "", true, "allow-frontend admits"},
-		{"policies add up, other still denied", []*networkingv1.NetworkPolicy{onlyAdmin, allowFrontend}, other, backend, p8080, "", false, "only-admin, allow-frontend"},
+		{"policies add up, other still denied", []*networkingv1.NetworkPolicy{onlyAdmin, allowFrontend}, other, backend, p8080, "", false, "allow-frontend, only-admin"},
 		{"empty podSelector selects all, no rules deny", []*networkingv1.NetworkPolicy{denyAll}, admin, backend, p8080, "", false, "deny-all"},
 		{"empty rule allows all", []*networkingv1.NetworkPolicy{denyAll, allowAll}, other, backend, p8080, "", true, "allow-all"},
 		{"no policyTypes with ingress rules means Ingress", []*networkingv1.NetworkPolicy{allowFrontend}, other, backend, p8080, "", false, "allow-frontend"},

@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -101,7 +102,11 @@ func (c *nodePort) holder(ctx context.Context, env *Env, svc *corev1.Service) (*
 	return holdingNodePort(all, svc, c.NodePort), nil
 }
 
+// holdingNodePort returns the Service other than self that holds port; if
+// several claim it, the first by namespace and name.
 func holdingNodePort(svcs []*corev1.Service, self *corev1.Service, port int32) *corev1.Service {
+	svcs = slices.Clone(svcs)
+	sortObjects(svcs)
 	for _, s := range svcs {
 		if s.Namespace == self.Namespace && s.Name == self.Name {
 			continue

@@ -86,6 +86,7 @@ func (c *readinessProbe) services(s *Snapshot, ns string, d *appsv1.Deployment) 
 			out = append(out, svc)
 		}
 	}
+	sortObjects(out)
 	if len(out) == 0 {
 		r := fail("no Service in namespace %s selects the pods of Deployment %s (labels %s)", ns, c.Deployment, setString(d.Spec.Template.Labels))
 		return nil, &r

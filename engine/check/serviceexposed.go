@@ -89,21 +89,20 @@ func sxNodePorts(svc *corev1.Service) string {
 }
 
 // w3ReadyCount counts the distinct endpoints of Service ns/name, and those
-// that are ready, over all its EndpointSlices.
+// that are ready, over all its EndpointSlices. An endpoint listed in more
+// than one slice is ready when any of them says so, whatever their order.
 func w3ReadyCount(s *Snapshot, ns, name string) (ready, total int) {
-	seen := map[string]bool{}
+	isReady := map[string]bool{}
 	for _, es := range s.SlicesFor(ns, name) {
 		for _, ep := range es.Endpoints {
 			key := strings.Join(ep.Addresses, ",")
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			total++
-			if ep.Conditions.Ready == nil || *ep.Conditions.Ready {
-				ready++
-			}
+			isReady[key] = isReady[key] || ep.Conditions.Ready == nil || *ep.Conditions.Ready
 		}
 	}
-	return ready, total
+	for _, r := range isReady {
+		if r {
+			ready++
+		}
+	}
+	return ready, len(isReady)
 }

@@ -1,15 +1,21 @@
 package check
 
 import (
+	"cmp"
+	"slices"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 )
 
 // Snapshot is a consistent-enough read of the watched namespaces, taken from
-// informer caches. Slices are sorted by namespace and name.
+// informer caches. The watcher sorts every slice by namespace and name (see
+// Sort); the lookups below return their results in that order whatever the
+// order of the slices, so that a verdict never depends on it.
 type Snapshot struct {
 	Services        []*corev1.Service
 	Pods            []*corev1.Pod
@@ -85,6 +91,7 @@ func (s *Snapshot) PodsMatching(ns string, sel map[string]string) []*corev1.Pod 
 			out = append(out, p)
 		}
 	}
+	sortObjects(out)
 	return out
 }
 
@@ -96,6 +103,7 @@ func (s *Snapshot) SlicesFor(ns, name string) []*discoveryv1.EndpointSlice {
 			out = append(out, es)
 		}
 	}
+	sortObjects(out)
 	return out
 }
 
@@ -107,6 +115,25 @@ func (s *Snapshot) HasNamespace(ns string) bool {
 		}
 	}
 	return false
+}
+
+// Sort orders every slice of s by namespace and name.
+func (s *Snapshot) Sort() {
+	sortObjects(s.Services)
+	sortObjects(s.Pods)
+	sortObjects(s.EndpointSlices)
+	sortObjects(s.StatefulSets)
+	sortObjects(s.Deployments)
+	sortObjects(s.Ingresses)
+	sortObjects(s.NetworkPolicies)
+	slices.Sort(s.Namespaces)
+}
+
+// sortObjects orders objects by namespace, then name.
+func sortObjects[T metav1.Object](objs []T) {
+	slices.SortFunc(objs, func(a, b T) int {
+		return cmp.Or(cmp.Compare(a.GetNamespace(), b.GetNamespace()), cmp.Compare(a.GetName(), b.GetName()))
+	})
 }
 
 // PodReady reports whether p has condition Ready=True.

@@ -3,7 +3,6 @@ package kube
 import (
 	"context"
 	"fmt"
-	"sort"
 	"sync"
 	"time"
 
@@ -165,7 +164,8 @@ func (w *Watcher) ClearErr() {
 	w.mu.Unlock()
 }
 
-// Snapshot reads the caches into a check.Snapshot.
+// Snapshot reads the caches into a check.Snapshot, every list sorted by
+// namespace and name.
 func (w *Watcher) Snapshot() *check.Snapshot {
 	s := &check.Snapshot{}
 	for _, ns := range w.namespaces {
@@ -179,20 +179,6 @@ func (w *Watcher) Snapshot() *check.Snapshot {
 			s.Namespaces = append(s.Namespaces, ns)
 		}
 	}
-	sortSnapshot(s)
+	s.Sort()
 	return s
 }
-
-func sortSnapshot(s *check.Snapshot) {
-	sort.Slice(s.Services, func(i, j int) bool {
-		return key(s.Services[i].Namespace, s.Services[i].Name) < key(s.Services[j].Namespace, s.Services[j].Name)
-	})
-	sort.Slice(s.Pods, func(i, j int) bool {
-		return key(s.Pods[i].Namespace, s.Pods[i].Name) < key(s.Pods[j].Namespace, s.Pods[j].Name)
-	})
-	sort.Slice(s.EndpointSlices, func(i, j int) bool {
-		return key(s.EndpointSlices[i].Namespace, s.EndpointSlices[i].Name) < key(s.EndpointSlices[j].Namespace, s.EndpointSlices[j].Name)
-	})
-}
-
-func key(ns, name string) string { return ns + "/" + name }
