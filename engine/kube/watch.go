@@ -31,6 +31,11 @@ type Watcher struct {
 	// nsVisible is false when the identity may not list namespaces.
 	nsVisible bool
 
+	// stopped is closed once the informers have stopped, after the
+	// context given to Start ended.
+	stopped  chan struct{}
+	stopOnce sync.Once
+
 	mu      sync.Mutex
 	lastErr error
 	errAt   time.Time
@@ -46,6 +51,7 @@ func NewWatcher(cs kubernetes.Interface, namespaces []string) *Watcher {
 		factories:  map[string]informers.SharedInformerFactory{},
 		cluster:    informers.NewSharedInformerFactory(cs, 0),
 		changes:    make(chan struct{}, 1),
+		stopped:    make(chan struct{}),
 	}
 	for _, ns := range namespaces {
 		w.factories[ns] = informers.NewSharedInformerFactoryWithOptions(cs, 0, informers.WithNamespace(ns))
@@ -57,22 +63,48 @@ func NewWatcher(cs kubernetes.Interface, namespaces []string) *Watcher {
 func (w *Watcher) Changes() <-chan struct{} { return w.changes }
 
 // Start registers the handlers, starts the informers and waits until their
-// caches have synced. The informers stop when ctx ends.
+// caches have synced. When ctx ends, the informers stop and the factories
+// are shut down; Stopped is closed once every informer goroutine has exited.
+// A watcher is started once.
 func (w *Watcher) Start(ctx context.Context) error {
 	all, err := w.informers(ctx)
-	if err != nil {
-		return fmt.Errorf("watch the level's namespaces: %w", err)
+	if err == nil {
+		err = w.registerAll(all)
 	}
-	for _, inf := range all {
-		if err := w.register(inf); err != nil {
-			return err
-		}
+	if err != nil {
+		w.stopOnce.Do(func() { close(w.stopped) })
+		return err
 	}
 	w.cluster.Start(ctx.Done())
 	for _, f := range w.factories {
 		f.Start(ctx.Done())
 	}
+	go w.shutdownAfter(ctx)
 	return w.waitSynced(ctx, all)
+}
+
+// Stopped is closed once the informers have stopped after Start's context
+// ended (or right away when Start failed before starting them).
+func (w *Watcher) Stopped() <-chan struct{} { return w.stopped }
+
+// shutdownAfter waits for ctx to end, then shuts every factory down, which
+// waits for the informers' goroutines to exit.
+func (w *Watcher) shutdownAfter(ctx context.Context) {
+	<-ctx.Done()
+	w.cluster.Shutdown()
+	for _, f := range w.factories {
+		f.Shutdown()
+	}
+	w.stopOnce.Do(func() { close(w.stopped) })
+}
+
+func (w *Watcher) registerAll(all []cache.SharedIndexInformer) error {
+	for _, inf := range all {
+		if err := w.register(inf); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // informers returns the informers of every kind the identity may list.
@@ -80,7 +112,7 @@ func (w *Watcher) informers(ctx context.Context) ([]cache.SharedIndexInformer, e
 	var all []cache.SharedIndexInformer
 	visible, err := canListNamespaces(ctx, w.cs)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("watch the level's namespaces: %w", err)
 	}
 	w.nsVisible = visible
 	if visible {
@@ -89,11 +121,15 @@ func (w *Watcher) informers(ctx context.Context) ([]cache.SharedIndexInformer, e
 	for _, ns := range w.namespaces {
 		kinds, denied, err := permitted(ctx, w.cs, ns)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("watch the level's namespaces: %w", err)
 		}
 		w.kinds[ns], w.denied[ns] = kinds, denied
 		for _, k := range kinds {
-			all = append(all, k.informer(w.factories[ns]))
+			inf, err := k.informer(w.factories[ns])
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, inf)
 		}
 	}
 	return all, nil
@@ -170,7 +206,9 @@ func (w *Watcher) Snapshot() *check.Snapshot {
 	s := &check.Snapshot{}
 	for _, ns := range w.namespaces {
 		for _, k := range w.kinds[ns] {
-			k.collect(w.factories[ns], ns, s)
+			// Only a kind missing from the informer scheme fails, and
+			// Start has already refused those.
+			_ = k.collect(w.factories[ns], ns, s)
 		}
 		if !w.nsVisible {
 			// Without the right to list namespaces, assume they exist.

@@ -2,10 +2,17 @@ package kube
 
 import (
 	"context"
+	"fmt"
 
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -16,116 +23,74 @@ import (
 // watchedKind is one resource type the watcher caches in each namespace.
 type watchedKind struct {
 	resource string
-	informer func(informers.SharedInformerFactory) cache.SharedIndexInformer
+	informer func(informers.SharedInformerFactory) (cache.SharedIndexInformer, error)
 	// probe lists at most one object, to learn whether the identity may list.
 	probe func(ctx context.Context, cs kubernetes.Interface, ns string) error
 	// collect appends the cached objects of namespace ns to s.
-	collect func(f informers.SharedInformerFactory, ns string, s *check.Snapshot)
+	collect func(f informers.SharedInformerFactory, ns string, s *check.Snapshot) error
+}
+
+// lister is the List call of every typed client.
+type lister[L any] interface {
+	List(ctx context.Context, opts metav1.ListOptions) (L, error)
+}
+
+// kindOf makes the table entry of one kind: the API group, version and
+// resource its informer watches, the snapshot field it fills, and the
+// typed client whose List probes the right to list it.
+func kindOf[T runtime.Object, L any](gv schema.GroupVersion, resource string, field func(*check.Snapshot) *[]T, client func(kubernetes.Interface, string) lister[L]) watchedKind {
+	gvr := gv.WithResource(resource)
+	return watchedKind{
+		resource: resource,
+		informer: func(f informers.SharedInformerFactory) (cache.SharedIndexInformer, error) {
+			gi, err := f.ForResource(gvr)
+			if err != nil {
+				return nil, fmt.Errorf("watch %s: %w", resource, err)
+			}
+			return gi.Informer(), nil
+		},
+		probe: func(ctx context.Context, cs kubernetes.Interface, ns string) error {
+			_, err := client(cs, ns).List(ctx, one)
+			return err
+		},
+		collect: func(f informers.SharedInformerFactory, ns string, s *check.Snapshot) error {
+			gi, err := f.ForResource(gvr)
+			if err != nil {
+				return fmt.Errorf("read %s: %w", resource, err)
+			}
+			objs, err := gi.Lister().ByNamespace(ns).List(labels.Everything())
+			if err != nil {
+				return fmt.Errorf("read %s: %w", resource, err)
+			}
+			dst := field(s)
+			for _, o := range objs {
+				if t, ok := o.(T); ok {
+					*dst = append(*dst, t)
+				}
+			}
+			return nil
+		},
+	}
 }
 
 var one = metav1.ListOptions{Limit: 1}
 
-var everything = labels.Everything()
-
+// watchedKinds are the kinds of the snapshot; adding one is one entry.
 var watchedKinds = []watchedKind{
-	{
-		resource: "services",
-		informer: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-			return f.Core().V1().Services().Informer()
-		},
-		probe: func(ctx context.Context, cs kubernetes.Interface, ns string) error {
-			_, err := cs.CoreV1().Services(ns).List(ctx, one)
-			return err
-		},
-		collect: func(f informers.SharedInformerFactory, ns string, s *check.Snapshot) {
-			l, _ := f.Core().V1().Services().Lister().Services(ns).List(everything)
-			s.Services = append(s.Services, l...)
-		},
-	},
-	{
-		resource: "pods",
-		informer: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-			return f.Core().V1().Pods().Informer()
-		},
-		probe: func(ctx context.Context, cs kubernetes.Interface, ns string) error {
-			_, err := cs.CoreV1().Pods(ns).List(ctx, one)
-			return err
-		},
-		collect: func(f informers.SharedInformerFactory, ns string, s *check.Snapshot) {
-			l, _ := f.Core().V1().Pods().Lister().Pods(ns).List(everything)
-			s.Pods = append(s.Pods, l...)
-		},
-	},
-	{
-		resource: "endpointslices",
-		informer: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-			return f.Discovery().V1().EndpointSlices().Informer()
-		},
-		probe: func(ctx context.Context, cs kubernetes.Interface, ns string) error {
-			_, err := cs.DiscoveryV1().EndpointSlices(ns).List(ctx, one)
-			return err
-		},
-		collect: func(f informers.SharedInformerFactory, ns string, s *check.Snapshot) {
-			l, _ := f.Discovery().V1().EndpointSlices().Lister().EndpointSlices(ns).List(everything)
-			s.EndpointSlices = append(s.EndpointSlices, l...)
-		},
-	},
-	{
-		resource: "statefulsets",
-		informer: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-			return f.Apps().V1().StatefulSets().Informer()
-		},
-		probe: func(ctx context.Context, cs kubernetes.Interface, ns string) error {
-			_, err := cs.AppsV1().StatefulSets(ns).List(ctx, one)
-			return err
-		},
-		collect: func(f informers.SharedInformerFactory, ns string, s *check.Snapshot) {
-			l, _ := f.Apps().V1().StatefulSets().Lister().StatefulSets(ns).List(everything)
-			s.StatefulSets = append(s.StatefulSets, l...)
-		},
-	},
-	{
-		resource: "deployments",
-		informer: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-			return f.Apps().V1().Deployments().Informer()
-		},
-		probe: func(ctx context.Context, cs kubernetes.Interface, ns string) error {
-			_, err := cs.AppsV1().Deployments(ns).List(ctx, one)
-			return err
-		},
-		collect: func(f informers.SharedInformerFactory, ns string, s *check.Snapshot) {
-			l, _ := f.Apps().V1().Deployments().Lister().Deployments(ns).List(everything)
-			s.Deployments = append(s.Deployments, l...)
-		},
-	},
-	{
-		resource: "ingresses",
-		informer: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-			return f.Networking().V1().Ingresses().Informer()
-		},
-		probe: func(ctx context.Context, cs kubernetes.Interface, ns string) error {
-			_, err := cs.NetworkingV1().Ingresses(ns).List(ctx, one)
-			return err
-		},
-		collect: func(f informers.SharedInformerFactory, ns string, s *check.Snapshot) {
-			l, _ := f.Networking().V1().Ingresses().Lister().Ingresses(ns).List(everything)
-			s.Ingresses = append(s.Ingresses, l...)
-		},
-	},
-	{
-		resource: "networkpolicies",
-		informer: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-			return f.Networking().V1().NetworkPolicies().Informer()
-		},
-		probe: func(ctx context.Context, cs kubernetes.Interface, ns string) error {
-			_, err := cs.NetworkingV1().NetworkPolicies(ns).List(ctx, one)
-			return err
-		},
-		collect: func(f informers.SharedInformerFactory, ns string, s *check.Snapshot) {
-			l, _ := f.Networking().V1().NetworkPolicies().Lister().NetworkPolicies(ns).List(everything)
-			s.NetworkPolicies = append(s.NetworkPolicies, l...)
-		},
-	},
+	kindOf(corev1.SchemeGroupVersion, "services", func(s *check.Snapshot) *[]*corev1.Service { return &s.Services },
+		func(c kubernetes.Interface, ns string) lister[*corev1.ServiceList] { return c.CoreV1().Services(ns) }),
+	kindOf(corev1.SchemeGroupVersion, "pods", func(s *check.Snapshot) *[]*corev1.Pod { return &s.Pods },
+		func(c kubernetes.Interface, ns string) lister[*corev1.PodList] { return c.CoreV1().Pods(ns) }),
+	kindOf(discoveryv1.SchemeGroupVersion, "endpointslices", func(s *check.Snapshot) *[]*discoveryv1.EndpointSlice { return &s.EndpointSlices },
+		func(c kubernetes.Interface, ns string) lister[*discoveryv1.EndpointSliceList] { return c.DiscoveryV1().EndpointSlices(ns) }),
+	kindOf(appsv1.SchemeGroupVersion, "statefulsets", func(s *check.Snapshot) *[]*appsv1.StatefulSet { return &s.StatefulSets },
+		func(c kubernetes.Interface, ns string) lister[*appsv1.StatefulSetList] { return c.AppsV1().StatefulSets(ns) }),
+	kindOf(appsv1.SchemeGroupVersion, "deployments", func(s *check.Snapshot) *[]*appsv1.Deployment { return &s.Deployments },
+		func(c kubernetes.Interface, ns string) lister[*appsv1.DeploymentList] { return c.AppsV1().Deployments(ns) }),
+	kindOf(networkingv1.SchemeGroupVersion, "ingresses", func(s *check.Snapshot) *[]*networkingv1.Ingress { return &s.Ingresses },
+		func(c kubernetes.Interface, ns string) lister[*networkingv1.IngressList] { return c.NetworkingV1().Ingresses(ns) }),
+	kindOf(networkingv1.SchemeGroupVersion, "networkpolicies", func(s *check.Snapshot) *[]*networkingv1.NetworkPolicy { return &s.NetworkPolicies },
+		func(c kubernetes.Interface, ns string) lister[*networkingv1.NetworkPolicyList] { return c.NetworkingV1().NetworkPolicies(ns) }),
 }
 
 // permitted probes which kinds the identity may list in ns. A kind it may
