@@ -82,15 +82,25 @@ var watchedKinds = []watchedKind{
 	kindOf(corev1.SchemeGroupVersion, "pods", func(s *check.Snapshot) *[]*corev1.Pod { return &s.Pods },
 		func(c kubernetes.Interface, ns string) lister[*corev1.PodList] { return c.CoreV1().Pods(ns) }),
 	kindOf(discoveryv1.SchemeGroupVersion, "endpointslices", func(s *check.Snapshot) *[]*discoveryv1.EndpointSlice { return &s.EndpointSlices },
-		func(c kubernetes.Interface, ns string) lister[*discoveryv1.EndpointSliceList] { return c.DiscoveryV1().EndpointSlices(ns) }),
+		func(c kubernetes.Interface, ns string) lister[*discoveryv1.EndpointSliceList] {
+			return c.DiscoveryV1().EndpointSlices(ns)
+		}),
 	kindOf(appsv1.SchemeGroupVersion, "statefulsets", func(s *check.Snapshot) *[]*appsv1.StatefulSet { return &s.StatefulSets },
-		func(c kubernetes.Interface, ns string) lister[*appsv1.StatefulSetList] { return c.AppsV1().StatefulSets(ns) }),
+		func(c kubernetes.Interface, ns string) lister[*appsv1.StatefulSetList] {
+			return c.AppsV1().StatefulSets(ns)
+		}),
 	kindOf(appsv1.SchemeGroupVersion, "deployments", func(s *check.Snapshot) *[]*appsv1.Deployment { return &s.Deployments },
-		func(c kubernetes.Interface, ns string) lister[*appsv1.DeploymentList] { return c.AppsV1().Deployments(ns) }),
+		func(c kubernetes.Interface, ns string) lister[*appsv1.DeploymentList] {
+			return c.AppsV1().Deployments(ns)
+		}),
 	kindOf(networkingv1.SchemeGroupVersion, "ingresses", func(s *check.Snapshot) *[]*networkingv1.Ingress { return &s.Ingresses },
-		func(c kubernetes.Interface, ns string) lister[*networkingv1.IngressList] { return c.NetworkingV1().Ingresses(ns) }),
+		func(c kubernetes.Interface, ns string) lister[*networkingv1.IngressList] {
+			return c.NetworkingV1().Ingresses(ns)
+		}),
 	kindOf(networkingv1.SchemeGroupVersion, "networkpolicies", func(s *check.Snapshot) *[]*networkingv1.NetworkPolicy { return &s.NetworkPolicies },
-		func(c kubernetes.Interface, ns string) lister[*networkingv1.NetworkPolicyList] { return c.NetworkingV1().NetworkPolicies(ns) }),
+		func(c kubernetes.Interface, ns string) lister[*networkingv1.NetworkPolicyList] {
+			return c.NetworkingV1().NetworkPolicies(ns)
+		}),
 }
 
 // permitted probes which kinds the identity may list in ns. A kind it may
