@@ -77,31 +77,31 @@ var one = metav1.ListOptions{Limit: 1}
 
 // watchedKinds are the kinds of the snapshot; adding one is one entry.
 var watchedKinds = []watchedKind{
-	kindOf(corev1.SchemeGroupVersion, "services", func(s *check.Snapshot) *[]*corev1.Service { return &s.Services },
-		func(c kubernetes.Interface, ns string) lister[*corev1.ServiceList] { return c.CoreV1().Services(ns) }),
-	kindOf(corev1.SchemeGroupVersion, "pods", func(s *check.Snapshot) *[]*corev1.Pod { return &s.Pods },
-		func(c kubernetes.Interface, ns string) lister[*corev1.PodList] { return c.CoreV1().Pods(ns) }),
-	kindOf(discoveryv1.SchemeGroupVersion, "endpointslices", func(s *check.Snapshot) *[]*discoveryv1.EndpointSlice { return &s.EndpointSlices },
-		func(c kubernetes.Interface, ns string) lister[*discoveryv1.EndpointSliceList] {
+	kindOf(corev1.SchemeGroupVersion, "services", func(s *snap) *[]*corev1.Service { return &s.Services },
+		func(c cs, ns string) lister[*corev1.ServiceList] { return c.CoreV1().Services(ns) }),
+	kindOf(corev1.SchemeGroupVersion, "pods", func(s *snap) *[]*corev1.Pod { return &s.Pods },
+		func(c cs, ns string) lister[*corev1.PodList] { return c.CoreV1().Pods(ns) }),
+	kindOf(discoveryv1.SchemeGroupVersion, "endpointslices", func(s *snap) *[]*discoveryv1.EndpointSlice { return &s.EndpointSlices },
+		func(c cs, ns string) lister[*discoveryv1.EndpointSliceList] {
 			return c.DiscoveryV1().EndpointSlices(ns)
 		}),
-	kindOf(appsv1.SchemeGroupVersion, "statefulsets", func(s *check.Snapshot) *[]*appsv1.StatefulSet { return &s.StatefulSets },
-		func(c kubernetes.Interface, ns string) lister[*appsv1.StatefulSetList] {
-			return c.AppsV1().StatefulSets(ns)
-		}),
-	kindOf(appsv1.SchemeGroupVersion, "deployments", func(s *check.Snapshot) *[]*appsv1.Deployment { return &s.Deployments },
-		func(c kubernetes.Interface, ns string) lister[*appsv1.DeploymentList] {
-			return c.AppsV1().Deployments(ns)
-		}),
-	kindOf(networkingv1.SchemeGroupVersion, "ingresses", func(s *check.Snapshot) *[]*networkingv1.Ingress { return &s.Ingresses },
-		func(c kubernetes.Interface, ns string) lister[*networkingv1.IngressList] {
-			return c.NetworkingV1().Ingresses(ns)
-		}),
-	kindOf(networkingv1.SchemeGroupVersion, "networkpolicies", func(s *check.Snapshot) *[]*networkingv1.NetworkPolicy { return &s.NetworkPolicies },
-		func(c kubernetes.Interface, ns string) lister[*networkingv1.NetworkPolicyList] {
+	kindOf(appsv1.SchemeGroupVersion, "statefulsets", func(s *snap) *[]*appsv1.StatefulSet { return &s.StatefulSets },
+		func(c cs, ns string) lister[*appsv1.StatefulSetList] { return c.AppsV1().StatefulSets(ns) }),
+	kindOf(appsv1.SchemeGroupVersion, "deployments", func(s *snap) *[]*appsv1.Deployment { return &s.Deployments },
+		func(c cs, ns string) lister[*appsv1.DeploymentList] { return c.AppsV1().Deployments(ns) }),
+	kindOf(networkingv1.SchemeGroupVersion, "ingresses", func(s *snap) *[]*networkingv1.Ingress { return &s.Ingresses },
+		func(c cs, ns string) lister[*networkingv1.IngressList] { return c.NetworkingV1().Ingresses(ns) }),
+	kindOf(networkingv1.SchemeGroupVersion, "networkpolicies", func(s *snap) *[]*networkingv1.NetworkPolicy { return &s.NetworkPolicies },
+		func(c cs, ns string) lister[*networkingv1.NetworkPolicyList] {
 			return c.NetworkingV1().NetworkPolicies(ns)
 		}),
 }
+
+// Short names for the table above.
+type (
+	snap = check.Snapshot
+	cs   = kubernetes.Interface
+)
 
 // permitted probes which kinds the identity may list in ns. A kind it may
 // not list is left out of the watch (its snapshot slice stays empty) rather
