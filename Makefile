@@ -20,8 +20,11 @@ fmt:
 vet:
 	$(GO) vet ./...
 
+# lint runs vet, checks gofmt, then golangci-lint with .golangci.yml
+# (installed into the k8squest cache the first time; see scripts/lint.sh).
 lint: vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "run make fmt"; exit 1; }
+	@scripts/lint.sh
 
 # test brings up the shared sim cluster (building its binaries the first
 # time, about 10 minutes on two cores), runs vet and every test against it,

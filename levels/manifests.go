@@ -34,7 +34,7 @@ func render(docs []manifestDoc, ns string, nss map[string]string) ([]*unstructur
 		}
 		for _, o := range objs {
 			if o.GetKind() == "Namespace" {
-				return nil, &Error{File: d.file, Field: "kind", Err: fmt.Errorf("Namespace %s: levels declare namespaces in level.yaml (namespace, extraNamespaces), not in manifests", o.GetName())}
+				return nil, &Error{File: d.file, Field: "kind", Err: fmt.Errorf("Namespace %s: levels declare namespaces in level.yaml (namespace, extraNamespaces), not in manifests", o.GetName())} //nolint:staticcheck // ST1005: Namespace is the kind, spelt as the API spells it
 			}
 			if clusterScoped[o.GetKind()] {
 				continue

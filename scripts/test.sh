@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against a sim cluster: starts it (building the
-# binaries if needed), runs go vet and go test, and always tears it down,
-# exiting with the tests' status. A cluster that was already running before
-# is reused and left running.
+# binaries if needed), runs go vet, golangci-lint and go test, and always
+# tears it down, exiting with the tests' status. A cluster that was already
+# running before is reused and left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,10 +37,13 @@ status=0
 echo "== go vet"
 $GO vet ./... || status=$?
 
+echo "== golangci-lint"
+scripts/lint.sh || status=$?
+
 echo "== go test"
 # shellcheck disable=SC2086
 $GO test $TEST_FLAGS -timeout "$TEST_TIMEOUT" ./... || status=$?
 echo "== fuzz targets, briefly"
 scripts/fuzz.sh || status=$?
-echo "== vet, tests and fuzzing exited with status $status"
+echo "== vet, lint, tests and fuzzing exited with status $status"
 exit "$status"

@@ -256,14 +256,14 @@ func (p *playScreen) onPassed(forced bool) tea.Cmd {
 
 // handleOp follows the drill and reset operations.
 func (p *playScreen) handleOp(msg opMsg) tea.Cmd {
-	switch {
-	case msg.op == nil:
+	switch msg.op {
+	case nil:
 		return nil
-	case msg.op == p.drill.op:
+	case p.drill.op:
 		return p.handleDrill(msg)
-	case msg.op == p.resetOp:
+	case p.resetOp:
 		return p.handleReset(msg)
-	case msg.op == p.reconnectOp:
+	case p.reconnectOp:
 		return p.handleReconnect(msg)
 	}
 	return nil

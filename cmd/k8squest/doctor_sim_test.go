@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ func doctorRun(t *testing.T, stdin string, args ...string) (string, string, int)
 	code := 0
 	if err != nil {
 		code = exitCode(err)
-		if _, quiet := err.(exitError); !quiet {
+		if quiet := errors.As(err, new(exitError)); !quiet {
 			errb.WriteString(err.Error())
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,7 +21,7 @@ func runLintCmd(t *testing.T, stdin string, args ...string) (stdout, stderr stri
 	err := run(context.Background(), append([]string{"lint"}, args...), strings.NewReader(stdin), &out, &errb)
 	if err != nil {
 		code = exitCode(err)
-		if _, quiet := err.(exitError); !quiet {
+		if quiet := errors.As(err, new(exitError)); !quiet {
 			errb.WriteString(err.Error())
 		}
 	}

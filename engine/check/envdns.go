@@ -177,7 +177,7 @@ func hostOf(value string) (string, error) {
 	if strings.Contains(v, "://") {
 		u, err := url.Parse(v)
 		if err != nil {
-			return "", fmt.Errorf("not a URL: %v", err)
+			return "", fmt.Errorf("not a URL: %w", err)
 		}
 		if u.Hostname() == "" {
 			return "", fmt.Errorf("the URL %q names no host", v)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/kubernetes"
@@ -47,8 +46,8 @@ func moveIfTaken(o *unstructured.Unstructured, taken map[netip.Addr]string, rang
 		return "", nil
 	}
 	ip, _, _ := unstructured.NestedString(o.Object, "spec", "clusterIP")
-	addr, err := netip.ParseAddr(ip)
-	if err != nil || ip == corev1.ClusterIPNone {
+	addr, fixed := fixedAddr(ip)
+	if !fixed {
 		return "", nil
 	}
 	holder, ok := taken[addr]
@@ -65,6 +64,13 @@ func moveIfTaken(o *unstructured.Unstructured, taken map[netip.Addr]string, rang
 	}
 	taken[free] = o.GetNamespace() + "/" + o.GetName()
 	return fmt.Sprintf("Service %s: clusterIP %s is already held by Service %s on this cluster; using %s instead", o.GetName(), ip, holder, free), nil
+}
+
+// fixedAddr parses a Service's clusterIP; empty, None and anything else
+// that is not an address ask for no fixed address.
+func fixedAddr(ip string) (netip.Addr, bool) {
+	addr, err := netip.ParseAddr(ip)
+	return addr, err == nil
 }
 
 // nextFree returns the first address after a, inside a's range, that no

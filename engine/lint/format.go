@@ -12,7 +12,7 @@ import (
 func WriteText(w io.Writer, r Report) error {
 	var b strings.Builder
 	for _, f := range r.Findings {
-		fmt.Fprintf(&b, "%s\n    %s %s %s: %s\n", f.Location.String(), f.Severity, f.Rule, f.RuleName, f.Message)
+		fmt.Fprintf(&b, "%s\n    %s %s %s: %s\n", f.String(), f.Severity, f.Rule, f.RuleName, f.Message)
 	}
 	if len(r.Findings) > 0 {
 		b.WriteString("\n")

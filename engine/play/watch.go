@@ -148,7 +148,7 @@ func (s *Session) startWatcher(ctx context.Context, out chan<- Verdict, last *Ve
 			return w, cancel, nil
 		}
 		cancel()
-		if !send(ctx, out, staleVerdict(last, fmt.Errorf("%w: %v", ErrAPIUnreachable, err))) {
+		if !send(ctx, out, staleVerdict(last, fmt.Errorf("%w: %w", ErrAPIUnreachable, err))) {
 			return nil, nil, ctx.Err()
 		}
 		select {
@@ -174,9 +174,9 @@ func (s *Session) health(ctx context.Context, w *kube.Watcher, probe bool) error
 		return nil
 	}
 	if werr != nil {
-		return fmt.Errorf("%w: %v", ErrAPIUnreachable, werr)
+		return fmt.Errorf("%w: %w", ErrAPIUnreachable, werr)
 	}
-	return fmt.Errorf("%w: %v", ErrAPIUnreachable, perr)
+	return fmt.Errorf("%w: %w", ErrAPIUnreachable, perr)
 }
 
 func staleVerdict(last *Verdict, err error) Verdict {

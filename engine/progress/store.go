@@ -91,7 +91,7 @@ func (s *Store) read() (State, string, error) {
 	}
 	backup := fmt.Sprintf("%s.unreadable-%s", s.path, s.now().UTC().Format("20060102T150405Z"))
 	if err := os.Rename(s.path, backup); err != nil {
-		return State{}, "", fmt.Errorf("progress %s: %v; and could not set it aside: %w", s.path, perr, err)
+		return State{}, "", fmt.Errorf("progress %s: %w; and could not set it aside: %w", s.path, perr, err)
 	}
 	return empty(), fmt.Sprintf("progress file %s: %v; it was kept as %s and a new one started", s.path, perr, backup), nil
 }

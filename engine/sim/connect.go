@@ -24,12 +24,12 @@ func (p *Provider) connectState(ctx context.Context, st *State) (*cluster.Cluste
 	}
 	c, err := clusterFor(st)
 	if err != nil {
-		return nil, fmt.Errorf("%v: %w", err, cluster.ErrNotRunning)
+		return nil, fmt.Errorf("%w: %w", err, cluster.ErrNotRunning)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := apiReady(ctx, c); err != nil {
-		return nil, fmt.Errorf("sim API server does not answer (%v): %w", err, cluster.ErrNotRunning)
+		return nil, fmt.Errorf("sim API server does not answer (%w): %w", err, cluster.ErrNotRunning)
 	}
 	return c, nil
 }

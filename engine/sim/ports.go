@@ -25,7 +25,7 @@ func freePort() (int, error) {
 func checkPortFree(port int) error {
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
-		return fmt.Errorf("127.0.0.1:%d: %w (%v)", port, ErrPortInUse, err)
+		return fmt.Errorf("127.0.0.1:%d: %w (%w)", port, ErrPortInUse, err)
 	}
 	return ln.Close()
 }

@@ -79,10 +79,10 @@ func (p *Provider) withProc(ctx context.Context, name string, fn func(st *State,
 	if err != nil {
 		return err
 	}
-	defer fl.Unlock()
+	defer unlock(fl)
 	st, err := loadState(l)
 	if err != nil {
-		return fmt.Errorf("%w: %v", cluster.ErrNotRunning, err)
+		return fmt.Errorf("%w: %w", cluster.ErrNotRunning, err)
 	}
 	if st == nil {
 		return fmt.Errorf("no sim cluster in %s: %w", l.dir, cluster.ErrNotRunning)
@@ -145,7 +145,7 @@ func (p *Provider) waitServing(ctx context.Context, st *State, s *started) error
 	for {
 		select {
 		case <-s.exited:
-			return fmt.Errorf("%w: %s exited after the restart (%v); last lines of %s:\n%s",
+			return fmt.Errorf("%w: %s exited after the restart (%w); last lines of %s:\n%s",
 				ErrProcessExited, s.Name, s.err, p.layout().log(s.Name), logTail(p.layout().log(s.Name), 15))
 		default:
 		}

@@ -79,7 +79,7 @@ func (p *Provider) Up(ctx context.Context) (*cluster.Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer fl.Unlock()
+	defer unlock(fl)
 	if c, err := p.reuse(ctx); c != nil || err != nil {
 		return c, err
 	}
@@ -119,7 +119,7 @@ func (p *Provider) reuse(ctx context.Context) (*cluster.Cluster, error) {
 func (p *Provider) Connect(ctx context.Context) (*cluster.Cluster, error) {
 	st, err := loadState(p.layout())
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", cluster.ErrNotRunning, err)
+		return nil, fmt.Errorf("%w: %w", cluster.ErrNotRunning, err)
 	}
 	if st == nil {
 		return nil, fmt.Errorf("no sim cluster in %s: %w", p.layout().dir, cluster.ErrNotRunning)
@@ -135,7 +135,7 @@ func (p *Provider) Down(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer fl.Unlock()
+	defer unlock(fl)
 	st, err := loadState(l)
 	if st == nil || err != nil {
 		p.info("down", "no sim cluster is running")

@@ -114,6 +114,10 @@ func clearState(l layout) error {
 	return nil
 }
 
+// unlock releases the state lock. Closing the lock file releases it even
+// when unlocking reports an error, so there is nothing to do with one.
+func unlock(fl *flock.Flock) { _ = fl.Unlock() }
+
 // lockState takes the state dir's file lock, waiting for another k8squest
 // (or test package) that holds it, until ctx ends.
 // waiting, when not nil, is called once if the lock is busy.

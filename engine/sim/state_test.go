@@ -43,7 +43,7 @@ func TestClearStateKeepsLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fl.Unlock()
+	defer unlock(fl)
 	_ = os.MkdirAll(l.logs(), 0o755)
 	_ = os.WriteFile(l.state(), []byte("{}"), 0o600)
 	if err := clearState(l); err != nil {

@@ -13,7 +13,7 @@ func TestUniqueName(t *testing.T) {
 			t.Errorf("uniqueName(%q) = %q, not a DNS label", in, got)
 		}
 	}
-	if uniqueName("TestX") == uniqueName("TestX") {
+	if a, b := uniqueName("TestX"), uniqueName("TestX"); a == b {
 		t.Error("uniqueName is not unique")
 	}
 }
