@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/currentcluster"
+	"github.com/k8squest/k8squest/engine/providers"
 	"github.com/k8squest/k8squest/levels"
 )
 
@@ -58,6 +61,15 @@ func (x *game) preflight(ctx context.Context, c *cluster.Cluster, rep cluster.Re
 // screen owns the terminal: a credential plugin (EKS, GKE) may be slow,
 // and its steps are printed as plain lines here. Other providers need none.
 func (x *game) signIn(ctx context.Context) error {
+	name := x.g.provider
+	if name == "" {
+		name = os.Getenv(providers.EnvProvider)
+	}
+	// Only an explicit choice picks the current provider; asking
+	// providerFor otherwise would probe Docker once more.
+	if !strings.EqualFold(strings.TrimSpace(name), currentcluster.Name) {
+		return nil
+	}
 	prog := newStepPrinter(x.g.stderr)
 	defer prog.stop()
 	p, _, err := x.g.providerFor(prog.report)
