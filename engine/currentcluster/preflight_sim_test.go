@@ -75,7 +75,7 @@ func TestPreflightOnSimNamesWhatARestrictedIdentityLacks(t *testing.T) {
 			t.Errorf("message lacks %q:\n%s", want, msg)
 		}
 	}
-	for _, granted := range []string{"namespaces", "deployments", "endpointslices", "service IP range", "portforward"} {
+	for _, granted := range []string{"namespaces;", "namespaces.", "deployments", "endpointslices", "service IP range", "portforward"} {
 		if strings.Contains(msg, granted) {
 			t.Errorf("message names %q, which the identity may do or which is optional:\n%s", granted, msg)
 		}
