@@ -110,6 +110,9 @@ func (x *game) connect(ctx context.Context, rep cluster.Reporter, up bool) (stri
 	if err != nil {
 		return "", fmt.Errorf("%s cluster: %w", p.Name(), err)
 	}
+	if err := x.preflight(ctx, c, rep, up); err != nil {
+		return "", err
+	}
 	r, err := dns.ForCluster(ctx, c)
 	if err != nil {
 		return "", fmt.Errorf("reach the cluster DNS: %w", err)

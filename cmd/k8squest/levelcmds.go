@@ -127,6 +127,9 @@ func newPlayCmd(g *globals) *cobra.Command {
 			if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
 				return playPlain(g, x, l)
 			}
+			if err := x.signIn(cmd.Context()); err != nil {
+				return err
+			}
 			return ui.Run(cmd.Context(), x, opts)
 		},
 	}

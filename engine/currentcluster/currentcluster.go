@@ -32,6 +32,11 @@ type Options struct {
 	StateDir string
 	// PingTimeout bounds the API check; default DefaultPingTimeout.
 	PingTimeout time.Duration
+	// PluginTimeout bounds the first run of the context's credential
+	// plugin, if it has one; default DefaultPluginTimeout.
+	PluginTimeout time.Duration
+	// Reporter receives a step while a credential plugin is slow.
+	Reporter cluster.Reporter
 }
 
 // Provider connects to the current kubeconfig context. It implements cluster.Provider.
@@ -48,6 +53,9 @@ func New(o Options) *Provider {
 	}
 	if o.PingTimeout == 0 {
 		o.PingTimeout = DefaultPingTimeout
+	}
+	if o.PluginTimeout == 0 {
+		o.PluginTimeout = DefaultPluginTimeout
 	}
 	return &Provider{opts: o}
 }
@@ -80,13 +88,17 @@ func notManaged(what string) error {
 		"manage it yourself, or use --provider kind or sim: %w", what, cluster.ErrNotManaged)
 }
 
-// Connect implements cluster.Provider: it loads the kubeconfig and checks
-// that the API server answers; a silent server gives an error wrapping
+// Connect implements cluster.Provider: it loads the kubeconfig, gets a
+// credential from its plugin if it has one (see SignIn), and checks that
+// the API server answers; a silent server gives an error wrapping
 // cluster.ErrNotRunning.
 func (p *Provider) Connect(ctx context.Context) (*cluster.Cluster, error) {
 	l, err := p.load()
 	if err != nil {
 		return nil, err
+	}
+	if err := p.signIn(ctx, l); err != nil {
+		return nil, fmt.Errorf("context %q: %w", l.context, err)
 	}
 	if err := ping(ctx, l.rest, p.opts.PingTimeout); err != nil {
 		return nil, fmt.Errorf("context %q (%s): %w: %w", l.context, l.rest.Host, cluster.ErrNotRunning, err)
@@ -101,6 +113,22 @@ func (p *Provider) Connect(ctx context.Context) (*cluster.Cluster, error) {
 	}, nil
 }
 
+// SignIn runs the context's credential plugin, when it has one and no
+// credential is cached yet, and waits for it up to the plugin timeout, so
+// that a slow plugin does not eat the API check's time. Call it before a
+// full-screen interface owns the terminal; the plugin never gets the
+// terminal's input, and what it writes to stderr goes to the debug log.
+func (p *Provider) SignIn(ctx context.Context) error {
+	l, err := p.load()
+	if err != nil {
+		return err
+	}
+	if err := p.signIn(ctx, l); err != nil {
+		return fmt.Errorf("context %q: %w", l.context, err)
+	}
+	return nil
+}
+
 // Status implements cluster.Provider.
 func (p *Provider) Status(ctx context.Context) (cluster.Status, error) {
 	l, err := p.load()
@@ -108,6 +136,12 @@ func (p *Provider) Status(ctx context.Context) (cluster.Status, error) {
 		return cluster.Status{}, err
 	}
 	lines := []string{"context: " + l.context, "server: " + l.rest.Host}
+	if err := p.signIn(ctx, l); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return cluster.Status{}, err
+		}
+		return cluster.Status{Lines: append(lines, "API: no credential: "+err.Error())}, nil
+	}
 	if err := ping(ctx, l.rest, p.opts.PingTimeout); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return cluster.Status{}, err

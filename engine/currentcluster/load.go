@@ -40,6 +40,9 @@ func (p *Provider) load() (*loaded, error) {
 	if err != nil {
 		return nil, loadError(rules, err)
 	}
+	if err := quietPlugin(rc); err != nil {
+		return nil, fmt.Errorf("kubeconfig %s: %w", describe(rules), err)
+	}
 	l := &loaded{rules: rules, raw: raw, context: raw.CurrentContext, rest: rc}
 	if p.opts.Context != "" {
 		l.context = p.opts.Context

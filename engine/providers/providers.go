@@ -68,7 +68,7 @@ func build(name string, o Options) (cluster.Provider, error) {
 		return kindcluster.New(kindcluster.Options{StateDir: o.StateDir, Reporter: o.Reporter}), nil
 	case currentcluster.Name:
 		return currentcluster.New(currentcluster.Options{
-			Kubeconfig: o.Kubeconfig, Context: o.Context, StateDir: o.StateDir,
+			Kubeconfig: o.Kubeconfig, Context: o.Context, StateDir: o.StateDir, Reporter: o.Reporter,
 		}), nil
 	case sim.Name:
 		return sim.New(sim.Options{CacheDir: o.CacheDir, StateDir: o.StateDir, Reporter: o.Reporter}), nil
