@@ -179,7 +179,10 @@ func TestDetectRuntime(t *testing.T) {
 
 func TestProviderUsesTheRuntimeItIsGiven(t *testing.T) {
 	p := New(Options{StateDir: t.TempDir(), Runtime: Runtime{Name: "podman"}})
-	p.detect = func(context.Context) (Runtime, error) { t.Fatal("detected a runtime it was given"); return Runtime{}, nil }
+	p.detect = func(context.Context) (Runtime, error) {
+		t.Fatal("detected a runtime it was given")
+		return Runtime{}, nil
+	}
 	if rt, err := p.Runtime(); err != nil || rt != (Runtime{"podman", "podman"}) {
 		t.Fatalf("Runtime = %+v, %v", rt, err)
 	}
