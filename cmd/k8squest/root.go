@@ -80,7 +80,7 @@ func newRootCmd(g *globals) *cobra.Command {
 		SilenceErrors: true,
 	}
 	f := root.PersistentFlags()
-	f.StringVar(&g.provider, "provider", "", "cluster provider: kind, current or sim (default: $"+providers.EnvProvider+", else kind when Docker or Podman answers, else sim)")
+	f.StringVar(&g.provider, "provider", "", "cluster provider: kind, current or sim (default: $"+providers.EnvProvider+", else kind when Docker or Podman answers, else sim when neither is installed)")
 	f.StringVarP(&g.namespace, "namespace", "n", "", "namespace the level runs in (default: the level's own, k8squest)")
 	f.StringVar(&g.kubeconfig, "kubeconfig", "", "kubeconfig file for the current provider (default: $KUBECONFIG, else ~/.kube/config)")
 	f.StringVar(&g.context, "context", "", "kubeconfig context for the current provider")

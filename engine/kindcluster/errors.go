@@ -98,11 +98,18 @@ type UnhealthyError struct {
 	Reason string
 	// Err is the underlying failure, if any.
 	Err error
+	// Looked says the cluster was only looked at (Connect), not started
+	// and waited for (Up): it may still be coming up.
+	Looked bool
 }
 
 // Error implements error.
 func (e *UnhealthyError) Error() string {
-	return fmt.Sprintf("kind cluster %s is unhealthy: %s; %s", ClusterName, e.Reason, RecreateAdvice)
+	advice := RecreateAdvice
+	if e.Looked {
+		advice = "`k8squest cluster up` starts it and waits for it; " + advice
+	}
+	return fmt.Sprintf("kind cluster %s is unhealthy: %s; %s", ClusterName, e.Reason, advice)
 }
 
 // Is makes errors.Is(err, cluster.ErrUnhealthy) true.

@@ -33,11 +33,12 @@ func (p *Provider) Up(ctx context.Context) (*cluster.Cluster, error) {
 	}
 	if exists {
 		c, err := p.reuse(ctx, api)
-		if err == nil || !errors.Is(err, cluster.ErrUnhealthy) || !p.opts.Recreate {
+		var ue *UnhealthyError
+		if err == nil || !errors.As(err, &ue) || !p.opts.Recreate {
 			return c, err
 		}
 		p.opts.Reporter.Report(cluster.Event{Step: stepReuse, State: cluster.StepInfo,
-			Detail: fmt.Sprintf("%v; deleting it and creating it again (--recreate)", err)})
+			Detail: fmt.Sprintf("kind cluster %s is unhealthy (%s); deleting it and creating it again (--recreate)", ClusterName, ue.Reason)})
 		if err := api.Delete(ClusterName, p.KubeconfigPath()); err != nil {
 			return nil, fmt.Errorf("delete unhealthy kind cluster %s: %w", ClusterName, withOutput(err))
 		}
@@ -221,7 +222,7 @@ func (p *Provider) Connect(ctx context.Context) (*cluster.Cluster, error) {
 		return nil, fmt.Errorf("kind cluster %s: %w", ClusterName, err)
 	}
 	if problem != "" {
-		return nil, &UnhealthyError{Reason: problem}
+		return nil, &UnhealthyError{Reason: problem, Looked: true}
 	}
 	return c, nil
 }
