@@ -150,7 +150,7 @@ func newTestProvider(t *testing.T, fake *fakeKind, ping error) (*Provider, *[]cl
 	p.ping = func(context.Context, *rest.Config) error { return ping }
 	cs := k8sfake.NewClientset(readyNode(ClusterName+"-control-plane"), dnsPod("coredns-1", true))
 	p.clientset = func(*rest.Config) (kubernetes.Interface, error) { return cs, nil }
-	p.apiWait, p.reuseWait = 3*time.Second, 500*time.Millisecond
+	p.apiWait, p.reuseWait = apiWait{3 * time.Second, 20 * time.Millisecond}, 500*time.Millisecond
 	return p, evs
 }
 

@@ -79,7 +79,8 @@ type Provider struct {
 	clientset func(*rest.Config) (kubernetes.Interface, error)
 	// apiWait bounds the wait for a starting API server; reuseWait the
 	// wait for the nodes and DNS of a cluster that was already running.
-	apiWait, reuseWait time.Duration
+	apiWait   apiWait
+	reuseWait time.Duration
 	// detect finds the runtime when Options.Runtime names none.
 	detect func(context.Context) (Runtime, error)
 	mu     sync.Mutex
@@ -97,7 +98,7 @@ func New(o Options) *Provider {
 		o.WaitForReady = DefaultWaitForReady
 	}
 	p := &Provider{opts: o, ping: pingAPI, clientset: clientsetFor,
-		apiWait: APIStartTimeout, reuseWait: ReuseTimeout, detect: DetectRuntime}
+		apiWait: apiWait{APIStartTimeout, APIPollInterval}, reuseWait: ReuseTimeout, detect: DetectRuntime}
 	p.newAPI = p.kindAPI
 	p.nodes = p.cliNodes
 	return p

@@ -141,7 +141,7 @@ func TestUpGivesAStartingAPIServerTime(t *testing.T) {
 func TestUpUnansweringAPIServerIsUnhealthy(t *testing.T) {
 	fake := &fakeKind{names: []string{ClusterName}}
 	p, _ := newTestProvider(t, fake, errDown)
-	p.apiWait = 1500 * time.Millisecond
+	p.apiWait.budget = 300 * time.Millisecond
 	_, err := p.Up(context.Background())
 	if !errors.Is(err, cluster.ErrUnhealthy) || !strings.Contains(err.Error(), errDown.Error()) {
 		t.Fatalf("err = %v, want unhealthy with the ping's error", err)
@@ -191,7 +191,7 @@ func TestUpWaitsForClusterDNSAfterCreate(t *testing.T) {
 func TestUpCreatedClusterWithoutDNSFails(t *testing.T) {
 	fake := &fakeKind{}
 	p, _ := newTestProvider(t, fake, nil)
-	p.opts.WaitForReady = time.Second
+	p.opts.WaitForReady = 300 * time.Millisecond
 	withClientset(p, readyNode(ClusterName+"-control-plane"))
 	_, err := p.Up(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "no cluster DNS pod") {

@@ -21,9 +21,9 @@ const PingTimeout = 5 * time.Second
 // /readyz.
 const APIStartTimeout = time.Minute
 
-// apiPollInterval is how often a starting API server is asked again: it
+// APIPollInterval is how often a starting API server is asked again: it
 // cannot be watched until it answers.
-const apiPollInterval = time.Second
+const APIPollInterval = time.Second
 
 // stepAPI is the progress step of the wait for a starting API server.
 const stepAPI = "Waiting for the API server"
@@ -47,15 +47,20 @@ func pingAPI(ctx context.Context, cfg *rest.Config) error {
 	return nil
 }
 
-// waitAPI gives a starting API server up to budget to answer /readyz,
-// asking once a second. The step is shown only when the first ask fails.
-func waitAPI(ctx context.Context, ping pinger, cfg *rest.Config, rep cluster.Reporter, budget time.Duration) error {
+// apiWait bounds the wait for a starting API server: budget in all,
+// asking every interval.
+type apiWait struct{ budget, interval time.Duration }
+
+// waitAPI gives a starting API server up to w.budget to answer /readyz.
+// The step is shown only when the first ask fails.
+func waitAPI(ctx context.Context, ping pinger, cfg *rest.Config, rep cluster.Reporter, w apiWait) error {
+	budget := w.budget
 	last := ping(ctx, cfg)
 	if last == nil {
 		return nil
 	}
 	rep.Report(cluster.Event{Step: stepAPI, State: cluster.StepStarted, Detail: "up to " + budget.String()})
-	err := wait.PollUntilContextTimeout(ctx, apiPollInterval, budget, false, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(ctx, w.interval, budget, false, func(ctx context.Context) (bool, error) {
 		last = ping(ctx, cfg)
 		return last == nil, nil
 	})
