@@ -152,6 +152,8 @@ func TestDetectRuntime(t *testing.T) {
 			env: map[string]string{EnvKindProvider: "finch"}, want: Runtime{"nerdctl", "finch"}},
 		{name: "env names a runtime that is down", installed: []string{"docker", "podman"}, up: map[string]bool{"docker": true},
 			env: map[string]string{EnvKindProvider: "podman"}, wantErr: ErrRuntimeNotAnswering, errSays: []string{EnvKindProvider, "podman machine start"}},
+		{name: "env names a runtime that is not installed", installed: []string{"docker"}, up: map[string]bool{"docker": true},
+			env: map[string]string{EnvKindProvider: "podman"}, errSays: []string{EnvKindProvider, "podman is not installed"}},
 		{name: "env names nonsense", installed: []string{"docker"}, up: map[string]bool{"docker": true},
 			env: map[string]string{EnvKindProvider: "lxc"}, errSays: []string{EnvKindProvider, `"lxc"`}},
 	}
@@ -167,6 +169,9 @@ func TestDetectRuntime(t *testing.T) {
 			}
 			if err == nil || (tt.wantErr != nil && !errors.Is(err, tt.wantErr)) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if tt.env != nil && errors.Is(err, ErrNoContainerRuntime) {
+				t.Fatalf("err = %v: a runtime named in $%s must not let the game fall back to the sim", err, EnvKindProvider)
 			}
 			for _, s := range tt.errSays {
 				if !strings.Contains(err.Error(), s) {

@@ -93,10 +93,16 @@ func (p prober) detect(ctx context.Context) (Runtime, error) {
 		if !ok {
 			return Runtime{}, fmt.Errorf("$%s=%q: not a runtime kind knows (docker, podman, nerdctl, finch, nerdctl.lima)", EnvKindProvider, v)
 		}
-		if err := p.answers(ctx, rt); err != nil {
+		err := p.answers(ctx, rt)
+		switch {
+		case err == nil:
+			return rt, nil
+		case errors.Is(err, ErrNoContainerRuntime):
+			// Asked for by name: not a reason to fall back to the sim.
+			return Runtime{}, fmt.Errorf("$%s is %s, but %s is not installed (unset it to let the game choose)", EnvKindProvider, v, rt.Binary)
+		default:
 			return Runtime{}, fmt.Errorf("$%s is %s: %w", EnvKindProvider, v, err)
 		}
-		return rt, nil
 	}
 	var down error
 	for _, rt := range autoRuntimes {
