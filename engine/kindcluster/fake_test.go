@@ -151,6 +151,7 @@ func newTestProvider(t *testing.T, fake *fakeKind, ping error) (*Provider, *[]cl
 	cs := k8sfake.NewClientset(readyNode(ClusterName+"-control-plane"), dnsPod("coredns-1", true))
 	p.clientset = func(*rest.Config) (kubernetes.Interface, error) { return cs, nil }
 	p.apiWait, p.reuseWait = apiWait{3 * time.Second, 20 * time.Millisecond}, 500*time.Millisecond
+	p.opts.WaitForReady = 3 * time.Second
 	return p, evs
 }
 
@@ -185,10 +186,19 @@ func dnsPod(name string, ready bool) *corev1.Pod {
 	p.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "coredns",
 		State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}}}}
 	if ready {
-		p.Status.Phase = corev1.PodRunning
-		p.Status.ContainerStatuses = nil
-		p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}
+		p = runningDNSPod(name, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	}
+	return p
+}
+
+// runningDNSPod is a Ready CoreDNS pod whose container started at started.
+func runningDNSPod(name string, started time.Time) *corev1.Pod {
+	p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: DNSNamespace,
+		Labels: map[string]string{"k8s-app": "kube-dns"}}}
+	p.Status.Phase = corev1.PodRunning
+	p.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "coredns", Ready: true,
+		State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(started)}}}}
+	p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}
 	return p
 }
 

@@ -71,19 +71,49 @@ func conditionWhy(c *corev1.NodeCondition) string {
 }
 
 // dnsProblem says why no cluster DNS pod is Ready, or "" when one is.
-func dnsProblem(pods []*corev1.Pod) string {
-	if len(pods) == 0 {
-		return fmt.Sprintf("no cluster DNS pod (label %s in %s) exists", DNSLabel, DNSNamespace)
-	}
-	slices.SortFunc(pods, func(a, b *corev1.Pod) int { return strings.Compare(a.Name, b.Name) })
-	var why []string
-	for _, p := range pods {
-		if podReady(p) {
-			return ""
+func dnsProblem(pods []*corev1.Pod) string { return dnsProblemSince(time.Time{})(pods) }
+
+// dnsProblemSince is dnsProblem for nodes started at since: a pod whose
+// containers started before then is Ready only in the API server's memory
+// of the time before the stop, so it counts once it has run again. The
+// zero time counts every Ready pod.
+func dnsProblemSince(since time.Time) func([]*corev1.Pod) string {
+	return func(pods []*corev1.Pod) string {
+		if len(pods) == 0 {
+			return fmt.Sprintf("no cluster DNS pod (label %s in %s) exists", DNSLabel, DNSNamespace)
 		}
-		why = append(why, p.Name+" is "+podState(p))
+		slices.SortFunc(pods, func(a, b *corev1.Pod) int { return strings.Compare(a.Name, b.Name) })
+		var why []string
+		for _, p := range pods {
+			switch {
+			case !podReady(p):
+				why = append(why, p.Name+" is "+podState(p))
+			case !startedSince(p, since):
+				why = append(why, p.Name+" has not restarted since the node was started")
+			default:
+				return ""
+			}
+		}
+		return "no cluster DNS pod is Ready: " + strings.Join(why, ", ")
 	}
-	return "no cluster DNS pod is Ready: " + strings.Join(why, ", ")
+}
+
+// startedSince reports whether every container of p runs and started at or
+// after since (to the second, as the API reports it).
+func startedSince(p *corev1.Pod, since time.Time) bool {
+	if since.IsZero() {
+		return true
+	}
+	if len(p.Status.ContainerStatuses) == 0 {
+		return false
+	}
+	for _, cs := range p.Status.ContainerStatuses {
+		r := cs.State.Running
+		if r == nil || r.StartedAt.Time.Before(since.Truncate(time.Second)) {
+			return false
+		}
+	}
+	return true
 }
 
 func podReady(p *corev1.Pod) bool {
@@ -133,10 +163,11 @@ func checkHealth(ctx context.Context, cs kubernetes.Interface) (string, error) {
 }
 
 // waitHealthy waits up to budget for every node to be Ready and then for a
-// Ready cluster DNS pod, each in its own progress step. It returns what is
-// still wrong when the budget runs out ("" when healthy); err is for
-// failures to ask and for ctx ending.
-func waitHealthy(ctx context.Context, cs kubernetes.Interface, rep cluster.Reporter, budget time.Duration) (string, error) {
+// Ready cluster DNS pod (one that ran again since the nodes were started at
+// since, when since is not zero), each in its own progress step. It returns
+// what is still wrong when the budget runs out ("" when healthy); err is
+// for failures to ask and for ctx ending.
+func waitHealthy(ctx context.Context, cs kubernetes.Interface, rep cluster.Reporter, budget time.Duration, since time.Time) (string, error) {
 	wctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	nodes := &cache.ListWatch{
@@ -161,7 +192,7 @@ func waitHealthy(ctx context.Context, cs kubernetes.Interface, rep cluster.Repor
 			return cs.CoreV1().Pods(DNSNamespace).Watch(ctx, o)
 		},
 	}
-	return waitStep(w, stepDNS, cache.ToListWatcherWithWatchListSemantics(pods, cs), &corev1.Pod{}, dnsProblem)
+	return waitStep(w, stepDNS, cache.ToListWatcherWithWatchListSemantics(pods, cs), &corev1.Pod{}, dnsProblemSince(since))
 }
 
 // waiter is one bounded health wait: ctx carries the budget, parent the

@@ -101,8 +101,14 @@ func TestUpStartsStoppedNodes(t *testing.T) {
 	node := ClusterName + "-control-plane"
 	fake := &fakeKind{names: []string{ClusterName}, states: map[string]string{node: "exited"}}
 	p, evs := newTestProvider(t, fake, nil)
+	cs := withClientset(p, readyNode(node), dnsPod("coredns-1", true))
 	var up atomic.Bool
-	fake.onStart = func() { up.Store(true) }
+	fake.onStart = func() {
+		up.Store(true)
+		// The kubelet restarts CoreDNS once the node runs again.
+		_, _ = cs.CoreV1().Pods(DNSNamespace).Update(context.Background(),
+			runningDNSPod("coredns-1", time.Now().Add(time.Second)), metav1.UpdateOptions{})
+	}
 	p.ping = func(context.Context, *rest.Config) error {
 		if !up.Load() {
 			return errDown
@@ -117,6 +123,30 @@ func TestUpStartsStoppedNodes(t *testing.T) {
 	}
 	if !hasEvent(*evs, stepStart, cluster.StepDone) {
 		t.Fatalf("events %+v: no %q step", *evs, stepStart)
+	}
+}
+
+func TestUpAfterStartWaitsForDNSToRunAgain(t *testing.T) {
+	node := ClusterName + "-control-plane"
+	fake := &fakeKind{names: []string{ClusterName}, states: map[string]string{node: "exited"}}
+	p, evs := newTestProvider(t, fake, nil)
+	// The API server still remembers CoreDNS as Ready from before the stop.
+	cs := withClientset(p, readyNode(node), dnsPod("coredns-1", true))
+	rep := p.opts.Reporter
+	p.opts.Reporter = func(e cluster.Event) {
+		rep(e)
+		if e.Step == stepDNS && e.State == cluster.StepInfo {
+			go func() {
+				_, _ = cs.CoreV1().Pods(DNSNamespace).Update(context.Background(),
+					runningDNSPod("coredns-1", time.Now().Add(time.Second)), metav1.UpdateOptions{})
+			}()
+		}
+	}
+	if _, err := p.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if d := detailOf(*evs, stepDNS); !strings.Contains(d, "has not restarted since the node was started") {
+		t.Fatalf("DNS detail %q: the stale Ready pod was taken for a running one", d)
 	}
 }
 

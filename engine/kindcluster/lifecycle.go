@@ -59,9 +59,13 @@ const (
 // the API server, then for Ready nodes and cluster DNS. What keeps the
 // cluster from being healthy is an *UnhealthyError.
 func (p *Provider) reuse(ctx context.Context, api kindAPI) (*cluster.Cluster, error) {
+	startedAt := time.Now()
 	started, err := p.startNodes(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if !started {
+		startedAt = time.Time{}
 	}
 	c, err := p.clusterFor(api)
 	if err != nil {
@@ -77,7 +81,7 @@ func (p *Provider) reuse(ctx context.Context, api kindAPI) (*cluster.Cluster, er
 	if started {
 		budget = p.opts.WaitForReady
 	}
-	if err := p.waitHealthy(ctx, c, budget); err != nil {
+	if err := p.waitHealthy(ctx, c, budget, startedAt); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -114,13 +118,14 @@ func (p *Provider) startNodes(ctx context.Context) (started bool, err error) {
 	return true, nil
 }
 
-// waitHealthy waits up to budget for Ready nodes and a Ready DNS pod.
-func (p *Provider) waitHealthy(ctx context.Context, c *cluster.Cluster, budget time.Duration) error {
+// waitHealthy waits up to budget for Ready nodes and a Ready DNS pod that
+// ran again since the nodes were started at since (zero: not started).
+func (p *Provider) waitHealthy(ctx context.Context, c *cluster.Cluster, budget time.Duration, since time.Time) error {
 	cs, err := p.clientset(c.REST)
 	if err != nil {
 		return err
 	}
-	problem, err := waitHealthy(ctx, cs, p.opts.Reporter, budget)
+	problem, err := waitHealthy(ctx, cs, p.opts.Reporter, budget, since)
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return err
@@ -143,7 +148,7 @@ func (p *Provider) afterCreate(ctx context.Context, api kindAPI) (*cluster.Clust
 	if err := waitAPI(ctx, p.ping, c.REST, p.opts.Reporter, p.apiWait); err != nil {
 		return nil, fmt.Errorf("kind cluster %s was created but %w", ClusterName, err)
 	}
-	if err := p.waitHealthy(ctx, c, p.opts.WaitForReady); err != nil {
+	if err := p.waitHealthy(ctx, c, p.opts.WaitForReady, time.Time{}); err != nil {
 		return nil, fmt.Errorf("kind cluster %s was created: %w", ClusterName, err)
 	}
 	return c, nil
