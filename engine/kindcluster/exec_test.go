@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	kindexec "sigs.k8s.io/kind/pkg/exec"
 )
@@ -72,17 +73,20 @@ const psNodes = "docker ps -a --filter label=io.x-k8s.kind.cluster=k8squest --fo
 func TestCLIRuntimeReadsNodeStates(t *testing.T) {
 	fx := &fakeExec{answers: map[string]fakeAnswer{
 		psNodes: {stdout: "k8squest-worker\nk8squest-control-plane\n"},
-		"docker inspect --format {{.State.Status}} k8squest-control-plane": {stdout: "exited\n"},
-		"docker inspect --format {{.State.Status}} k8squest-worker":        {stdout: "paused\n"},
-		"docker start k8squest-control-plane":                              {stdout: "k8squest-control-plane\n"},
-		"docker unpause k8squest-worker":                                   {stdout: "k8squest-worker\n"},
+		"docker inspect --format {{.State.Status}}|{{.State.StartedAt}} k8squest-control-plane": {stdout: "exited|2026-12-01T07:00:01.5Z\n"},
+		"docker inspect --format {{.State.Status}}|{{.State.StartedAt}} k8squest-worker":        {stdout: "paused|2026-12-01 07:00:02.25 +0000 UTC\n"},
+		"docker start k8squest-control-plane":                                                   {stdout: "k8squest-control-plane\n"},
+		"docker unpause k8squest-worker":                                                        {stdout: "k8squest-worker\n"},
 	}}
 	rt := cliRuntime{binary: "docker", cmder: fx}
 	nodes, err := rt.Nodes(context.Background(), ClusterName)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []nodeContainer{{"k8squest-control-plane", "exited"}, {"k8squest-worker", "paused"}}
+	want := []nodeContainer{
+		{"k8squest-control-plane", "exited", time.Date(2026, 12, 1, 7, 0, 1, 5e8, time.UTC)},
+		{"k8squest-worker", "paused", time.Date(2026, 12, 1, 7, 0, 2, 25e7, time.UTC)},
+	}
 	if !slices.Equal(nodes, want) {
 		t.Fatalf("nodes %+v, want %+v", nodes, want)
 	}

@@ -49,8 +49,10 @@ type fakeKind struct {
 	// states are the node containers' states by name; an existing cluster
 	// without any gets one running control-plane node.
 	states map[string]string
-	// started lists the containers Start was asked to start.
-	started []string
+	// started lists the containers Start was asked to start; startedAt
+	// says when.
+	started   []string
+	startedAt map[string]time.Time
 	// startErr fails Start.
 	startErr error
 	// createErr fails Create; onCreate runs when Create succeeds.
@@ -73,7 +75,7 @@ func (f *fakeKind) Nodes(_ context.Context, name string) ([]nodeContainer, error
 	}
 	var out []nodeContainer
 	for n, st := range f.states {
-		out = append(out, nodeContainer{Name: n, State: st})
+		out = append(out, nodeContainer{Name: n, State: st, StartedAt: f.startedAt[n]})
 	}
 	slices.SortFunc(out, func(a, b nodeContainer) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
@@ -86,9 +88,13 @@ func (f *fakeKind) Start(_ context.Context, nodes []nodeContainer) error {
 		f.mu.Unlock()
 		return f.startErr
 	}
+	if f.startedAt == nil {
+		f.startedAt = map[string]time.Time{}
+	}
 	for _, n := range nodes {
 		f.started = append(f.started, n.Name)
 		f.states[n.Name] = "running"
+		f.startedAt[n.Name] = time.Now()
 	}
 	f.mu.Unlock()
 	if f.onStart != nil {

@@ -59,13 +59,9 @@ const (
 // the API server, then for Ready nodes and cluster DNS. What keeps the
 // cluster from being healthy is an *UnhealthyError.
 func (p *Provider) reuse(ctx context.Context, api kindAPI) (*cluster.Cluster, error) {
-	startedAt := time.Now()
-	started, err := p.startNodes(ctx)
+	startedAt, err := p.startNodes(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if !started {
-		startedAt = time.Time{}
 	}
 	c, err := p.clusterFor(api)
 	if err != nil {
@@ -78,7 +74,7 @@ func (p *Provider) reuse(ctx context.Context, api kindAPI) (*cluster.Cluster, er
 		return nil, &UnhealthyError{Reason: err.Error(), Err: err}
 	}
 	budget := p.reuseWait
-	if started {
+	if !startedAt.IsZero() {
 		budget = p.opts.WaitForReady
 	}
 	if err := p.waitHealthy(ctx, c, budget, startedAt); err != nil {
@@ -87,35 +83,68 @@ func (p *Provider) reuse(ctx context.Context, api kindAPI) (*cluster.Cluster, er
 	return c, nil
 }
 
-// startNodes starts the cluster's stopped node containers; started says
-// whether there were any.
-func (p *Provider) startNodes(ctx context.Context) (started bool, err error) {
+// startNodes starts the cluster's stopped node containers and returns when
+// the earliest of them started, on the runtime's clock; zero when none had
+// to be started.
+func (p *Provider) startNodes(ctx context.Context) (time.Time, error) {
 	rt, err := p.nodes()
 	if err != nil {
-		return false, err
+		return time.Time{}, err
 	}
 	nodes, err := rt.Nodes(ctx, ClusterName)
 	if err != nil {
-		return false, err
+		return time.Time{}, err
 	}
 	if len(nodes) == 0 {
-		return false, &UnhealthyError{Reason: "it has no node containers"}
+		return time.Time{}, &UnhealthyError{Reason: "it has no node containers"}
 	}
 	down := stopped(nodes)
 	if len(down) == 0 {
-		return false, nil
+		return time.Time{}, nil
 	}
+	before := time.Now()
 	rep := p.opts.Reporter
 	rep.Report(cluster.Event{Step: stepStart, State: cluster.StepStarted, Detail: describeNodes(down)})
 	if err := rt.Start(ctx, down); err != nil {
 		rep.Report(cluster.Event{Step: stepStart, State: cluster.StepFailed, Detail: err.Error()})
 		if ctx.Err() != nil {
-			return true, err
+			return time.Time{}, err
 		}
-		return true, &UnhealthyError{Reason: err.Error(), Err: err}
+		return time.Time{}, &UnhealthyError{Reason: err.Error(), Err: err}
 	}
 	rep.Report(cluster.Event{Step: stepStart, State: cluster.StepDone})
-	return true, nil
+	return earliestStart(ctx, rt, down, before), nil
+}
+
+// clockSlack is how far the host's clock may be ahead of the runtime's
+// when the runtime does not say when a node started.
+const clockSlack = 30 * time.Second
+
+// earliestStart asks the runtime when the started nodes started; when it
+// cannot say, it falls back to the host's clock before the start, less
+// clockSlack.
+func earliestStart(ctx context.Context, rt nodeRuntime, started []nodeContainer, before time.Time) time.Time {
+	fallback := before.Add(-clockSlack)
+	nodes, err := rt.Nodes(ctx, ClusterName)
+	if err != nil {
+		return fallback
+	}
+	var first time.Time
+	for _, n := range nodes {
+		if !slices.ContainsFunc(started, func(s nodeContainer) bool { return s.Name == n.Name }) {
+			continue
+		}
+		if n.StartedAt.IsZero() {
+			return fallback
+		}
+		if first.IsZero() || n.StartedAt.Before(first) {
+			first = n.StartedAt
+		}
+	}
+	if first.IsZero() {
+		return fallback
+	}
+	return first
 }
 
 // waitHealthy waits up to budget for Ready nodes and a Ready DNS pod that

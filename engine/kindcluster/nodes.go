@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	kindexec "sigs.k8s.io/kind/pkg/exec"
 )
@@ -17,6 +18,10 @@ const clusterLabel = "io.x-k8s.kind.cluster"
 type nodeContainer struct {
 	Name  string
 	State string
+	// StartedAt is when the container last started, on the runtime's
+	// clock (the kubelet's too, unlike the host's under Docker Desktop);
+	// zero when unknown.
+	StartedAt time.Time
 }
 
 // running reports whether the container runs.
@@ -49,15 +54,16 @@ func (r cliRuntime) Nodes(ctx context.Context, cluster string) ([]nodeContainer,
 	slices.Sort(names)
 	nodes := make([]nodeContainer, 0, len(names))
 	for _, name := range names {
-		st, err := r.lines(ctx, "inspect", "--format", "{{.State.Status}}", name)
+		st, err := r.lines(ctx, "inspect", "--format", "{{.State.Status}}|{{.State.StartedAt}}", name)
 		if err != nil {
 			return nil, fmt.Errorf("inspect kind node container %s: %w", name, err)
 		}
-		state := "unknown"
+		n := nodeContainer{Name: name, State: "unknown"}
 		if len(st) > 0 {
-			state = strings.ToLower(st[0])
+			state, at, _ := strings.Cut(st[0], "|")
+			n.State, n.StartedAt = strings.ToLower(state), parseStartedAt(at)
 		}
-		nodes = append(nodes, nodeContainer{Name: name, State: state})
+		nodes = append(nodes, n)
 	}
 	return nodes, nil
 }
@@ -90,6 +96,18 @@ func (r cliRuntime) lines(ctx context.Context, args ...string) ([]string, error)
 		}
 	}
 	return out, nil
+}
+
+// parseStartedAt reads State.StartedAt as Docker and nerdctl print it
+// (RFC 3339) or as Podman does (Go's time format); zero when it cannot.
+func parseStartedAt(s string) time.Time {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999 -0700 MST"} {
+		if t, err := time.Parse(layout, s); err == nil && t.Year() > 1 {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // stopped returns the nodes that do not run.
