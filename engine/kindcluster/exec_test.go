@@ -206,3 +206,30 @@ func TestProviderSaysWhenDockerDoesNotAnswer(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// clocklessRuntime starts nodes but cannot say when they started.
+type clocklessRuntime struct{ nodes []nodeContainer }
+
+func (r *clocklessRuntime) Nodes(context.Context, string) ([]nodeContainer, error) {
+	return r.nodes, nil
+}
+
+func (r *clocklessRuntime) Start(context.Context, []nodeContainer) error {
+	for i := range r.nodes {
+		r.nodes[i].State = "running"
+	}
+	return nil
+}
+
+func TestEarliestStartUsesTheRuntimeClock(t *testing.T) {
+	before := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	at := before.Add(-5 * time.Second) // the runtime's clock is behind the host's
+	rt := &clocklessRuntime{nodes: []nodeContainer{{Name: "a", State: "running", StartedAt: at.Add(time.Second)}, {Name: "b", State: "running", StartedAt: at}}}
+	if got := earliestStart(context.Background(), rt, rt.nodes, before); !got.Equal(at) {
+		t.Fatalf("earliestStart = %v, want the runtime's %v", got, at)
+	}
+	rt.nodes[1].StartedAt = time.Time{}
+	if got := earliestStart(context.Background(), rt, rt.nodes, before); !got.Equal(before.Add(-clockSlack)) {
+		t.Fatalf("earliestStart = %v, want the host's clock less the slack", got)
+	}
+}
