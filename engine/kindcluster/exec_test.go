@@ -207,14 +207,14 @@ func TestProviderSaysWhenDockerDoesNotAnswer(t *testing.T) {
 	}
 }
 
-// clocklessRuntime starts nodes but cannot say when they started.
-type clocklessRuntime struct{ nodes []nodeContainer }
+// stubNodes is a nodeRuntime with fixed node containers.
+type stubNodes struct{ nodes []nodeContainer }
 
-func (r *clocklessRuntime) Nodes(context.Context, string) ([]nodeContainer, error) {
+func (r *stubNodes) Nodes(context.Context, string) ([]nodeContainer, error) {
 	return r.nodes, nil
 }
 
-func (r *clocklessRuntime) Start(context.Context, []nodeContainer) error {
+func (r *stubNodes) Start(context.Context, []nodeContainer) error {
 	for i := range r.nodes {
 		r.nodes[i].State = "running"
 	}
@@ -224,7 +224,7 @@ func (r *clocklessRuntime) Start(context.Context, []nodeContainer) error {
 func TestEarliestStartUsesTheRuntimeClock(t *testing.T) {
 	before := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	at := before.Add(-5 * time.Second) // the runtime's clock is behind the host's
-	rt := &clocklessRuntime{nodes: []nodeContainer{{Name: "a", State: "running", StartedAt: at.Add(time.Second)}, {Name: "b", State: "running", StartedAt: at}}}
+	rt := &stubNodes{nodes: []nodeContainer{{Name: "a", State: "running", StartedAt: at.Add(time.Second)}, {Name: "b", State: "running", StartedAt: at}}}
 	if got := earliestStart(context.Background(), rt, rt.nodes, before); !got.Equal(at) {
 		t.Fatalf("earliestStart = %v, want the runtime's %v", got, at)
 	}
