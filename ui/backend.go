@@ -23,6 +23,10 @@ type Backend interface {
 	// Connect finds or starts the cluster, reporting long steps on rep. It
 	// returns a one-line description of the cluster ("sim cluster k8squest-sim").
 	Connect(ctx context.Context, rep cluster.Reporter) (string, error)
+	// Recreate is Connect, allowed to delete a cluster that stays unhealthy
+	// (an error wrapping cluster.ErrUnhealthy) and create it again. The
+	// boot screen offers it when Connect failed that way.
+	Recreate(ctx context.Context, rep cluster.Reporter) (string, error)
 	// Open binds a level to its namespace on the connected cluster.
 	Open(ctx context.Context, l *levels.Level) (Session, error)
 	// Complete records a completed attempt and returns the XP breakdown, what

@@ -26,6 +26,8 @@ type fakeBackend struct {
 	completed []score.Outcome
 	started   int
 	connErr   error
+	// recreates counts Recreate calls; Recreate succeeds.
+	recreates int
 }
 
 func newFakeBackend() *fakeBackend {
@@ -47,6 +49,14 @@ func (b *fakeBackend) Connect(_ context.Context, rep cluster.Reporter) (string, 
 		return "", b.connErr
 	}
 	return "sim cluster k8squest-sim", nil
+}
+
+func (b *fakeBackend) Recreate(_ context.Context, rep cluster.Reporter) (string, error) {
+	b.mu.Lock()
+	b.recreates++
+	b.mu.Unlock()
+	rep.Report(cluster.Event{Step: "Delete and create the cluster", State: cluster.StepDone})
+	return "kind cluster k8squest", nil
 }
 
 func (b *fakeBackend) Open(_ context.Context, _ *levels.Level) (Session, error) { return b.sess, nil }

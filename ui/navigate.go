@@ -15,6 +15,11 @@ func (m *Model) navigate(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case retryBootMsg:
 		m.boot = newBoot(m.c)
 		return m.show(screenBoot, m.boot.Init), true
+	case recreateBootMsg:
+		m.boot = newBoot(m.c)
+		m.boot.recreate = true
+		m.boot.log = newStepLog(m.c, "Deleting the cluster and creating it again")
+		return m.show(screenBoot, m.boot.Init), true
 	case showMapMsg:
 		m.closePlay()
 		m.world = newWorldMap(m.c)

@@ -106,7 +106,7 @@ func newTeardownCmd(g *globals) *cobra.Command {
 }
 
 func newPlayCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "play [LEVEL]",
 		Short: "Open the game (on a level's briefing when one is given)",
 		Args:  cobra.MaximumNArgs(1),
@@ -133,6 +133,8 @@ func newPlayCmd(g *globals) *cobra.Command {
 			return ui.Run(cmd.Context(), x, opts)
 		},
 	}
+	addRecreateFlag(c, &g.recreate)
+	return c
 }
 
 func newLevelsCmd(g *globals) *cobra.Command {
