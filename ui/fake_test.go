@@ -26,6 +26,10 @@ type fakeBackend struct {
 	completed []score.Outcome
 	started   int
 	connErr   error
+	// kubeErr makes WritePlayerKubeconfig fail; shells records the
+	// kubeconfig of every shell built.
+	kubeErr error
+	shells  []string
 }
 
 func newFakeBackend() *fakeBackend {
@@ -78,7 +82,16 @@ func (b *fakeBackend) Started(*levels.Level) error {
 	return nil
 }
 
-func (b *fakeBackend) Shell(*levels.Level) *exec.Cmd { return exec.Command("true") }
+func (b *fakeBackend) PlayerKubeconfigPath(l *levels.Level) string {
+	return "/state/k8squest/players/" + l.Namespace + ".kubeconfig"
+}
+
+func (b *fakeBackend) WritePlayerKubeconfig(context.Context, *levels.Level) error { return b.kubeErr }
+
+func (b *fakeBackend) Shell(_ *levels.Level, kubeconfig string) *exec.Cmd {
+	b.shells = append(b.shells, kubeconfig)
+	return exec.Command("true")
+}
 
 // fakeSession is a Session whose verdicts and drill the test controls.
 type fakeSession struct {
