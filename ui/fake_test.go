@@ -100,6 +100,10 @@ type fakeSession struct {
 	drill    drill.Result
 	resets   int
 	cleaned  int
+	// teardownErr fails Teardown; teardownGate, when set, holds Teardown
+	// until it closes.
+	teardownErr  error
+	teardownGate chan struct{}
 }
 
 func newFakeSession(ns string) *fakeSession {
@@ -120,9 +124,16 @@ func (s *fakeSession) Reset(ctx context.Context, rep cluster.Reporter) error {
 	return s.Setup(ctx, rep)
 }
 
-func (s *fakeSession) Teardown(context.Context, cluster.Reporter) error {
+func (s *fakeSession) Teardown(ctx context.Context, _ cluster.Reporter) error {
 	s.cleaned++
-	return nil
+	if s.teardownGate != nil {
+		select {
+		case <-s.teardownGate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return s.teardownErr
 }
 
 func (s *fakeSession) Watch(context.Context) <-chan play.Verdict { return s.verdicts }

@@ -16,6 +16,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/k8squest/k8squest/levels"
 )
 
 // Options configures Run.
@@ -89,7 +91,10 @@ type Model struct {
 	errs     *errorScreen
 	// finished is the completed level, removed from the cluster once the
 	// player goes back to the map.
-	finished Session
+	finished      Session
+	finishedLevel *levels.Level
+	// removal is the background teardown of the last finished level.
+	removal *removal
 }
 
 // New returns the root model; Run calls it, tests drive it directly.
@@ -177,7 +182,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := m.navigate(msg); ok {
 		return m, cmd
 	}
-	return m, m.broadcast(msg)
+	return m, tea.Batch(m.broadcast(msg), m.removal.Update(msg))
 }
 
 // handleKey handles the global keys and passes the rest to the screen.
