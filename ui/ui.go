@@ -32,6 +32,10 @@ type Options struct {
 	NoColor bool
 }
 
+// ErrInterrupted is what Run returns when the player pressed Ctrl+C: the
+// command exits as cancelled (130), not as a normal quit.
+var ErrInterrupted = errors.New("interrupted with ctrl+c")
+
 // Run runs the game's interface until the player quits or ctx ends.
 func Run(ctx context.Context, b Backend, opts Options) error {
 	m := New(ctx, b, opts)
@@ -46,6 +50,10 @@ func Run(ctx context.Context, b Backend, opts Options) error {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	_, err := tea.NewProgram(m, popts...).Run()
+	m.cancel()
+	if errors.Is(err, tea.ErrInterrupted) {
+		return ErrInterrupted
+	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -76,7 +84,10 @@ func (s screen) String() string {
 // Model is the root Bubble Tea model: it owns the screens, routes messages
 // and draws the frame and the help footer.
 type Model struct {
-	c      *Common
+	c *Common
+	// cancel ends c.Ctx, and with it every operation still running, when
+	// the player quits.
+	cancel context.CancelFunc
 	opts   Options
 	screen screen
 	booted bool
@@ -99,8 +110,9 @@ type Model struct {
 
 // New returns the root model; Run calls it, tests drive it directly.
 func New(ctx context.Context, b Backend, opts Options) *Model {
+	ctx, cancel := context.WithCancel(ctx)
 	c := &Common{Ctx: ctx, Backend: b, Styles: NewStyles(true), Keys: DefaultKeyMap(), Now: time.Now}
-	m := &Model{c: c, opts: opts, help: help.New()}
+	m := &Model{c: c, cancel: cancel, opts: opts, help: help.New()}
 	m.help.Styles = c.Styles.Help
 	m.boot = newBoot(c)
 	return m
@@ -189,8 +201,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.c.Keys.Global.ForceQuit):
+		// Ctrl+C cancels whatever runs and ends the game as interrupted.
 		m.closePlay()
-		return tea.Quit
+		m.cancel()
+		return tea.Interrupt
 	case key.Matches(msg, m.c.Keys.Global.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.resize()
