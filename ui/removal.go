@@ -26,6 +26,9 @@ type removal struct {
 	started time.Time
 	ended   bool
 	err     error
+	// quitAfter says the player asked to quit: the game ends once the
+	// removal has.
+	quitAfter bool
 	// finished is closed once the teardown has returned, so that a level
 	// set up meanwhile waits instead of racing it for the same namespaces.
 	finished chan struct{}
@@ -79,6 +82,9 @@ func (r *removal) View(width int) string {
 	switch {
 	case !r.ended:
 		line = r.spin.View() + " " + st.Subtle.Render(fmt.Sprintf("Removing level %d from namespace %s… %s", l.ID, r.ns, clock(r.c.Now().Sub(r.started))))
+		if r.quitAfter {
+			line += st.Warn.Render(" · the game quits once it is done (ctrl+c quits now)")
+		}
 	case r.err != nil:
 		line = st.Error.Render(fmt.Sprintf("✗ Could not remove level %d from namespace %s: %v. Run: k8squest teardown %d%s", l.ID, r.ns, r.err, l.ID, nsFlag(r.ns)))
 		return wrap(line, width)

@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/score"
 )
 
-// finishLevel30 completes level 30 and goes back to the map; it returns the
-// command that starts the removal.
+// finishLevel30 completes level 30; going back to the map then removes it.
 func (h *harness) finishLevel30() {
 	h.booted()
 	o := score.Outcome{LevelXP: 300, Seconds: 95}
@@ -101,3 +102,44 @@ func TestSetUpWaitsForTheRemoval(t *testing.T) {
 // flat joins a view's words with single spaces, so that a check does not
 // depend on where a line wraps.
 func flat(v string) string { return strings.Join(strings.Fields(v), " ") }
+
+// cancelledSetup's Setup returns nil although its context ended, as the
+// settle step does when Ctrl+C comes while it waits.
+type cancelledSetup struct{ *fakeSession }
+
+func (s cancelledSetup) Setup(context.Context, cluster.Reporter) error { return nil }
+
+// TestInterruptedSetUpRecordsNoAttempt: a set-up whose context ended is no
+// attempt, even when Setup itself returned nil.
+func TestInterruptedSetUpRecordsNoAttempt(t *testing.T) {
+	be := newFakeBackend()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := setupLevel(ctx, be, cancelledSetup{be.sess}, level30(), nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("setupLevel after cancel = %v, want context.Canceled", err)
+	}
+	if be.started != 0 {
+		t.Fatalf("attempts recorded = %d, want 0", be.started)
+	}
+	if _, err := setupLevel(context.Background(), be, be.sess, level30(), nil); err != nil || be.started != 1 {
+		t.Fatalf("a finished set-up: %v, attempts %d; want one attempt", err, be.started)
+	}
+}
+
+// TestQuitWaitsForTheRemoval: q on the map while the removal runs quits
+// once it has ended, not before.
+func TestQuitWaitsForTheRemoval(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.finishLevel30()
+	h.send(showMapMsg{})
+	r := h.m.removal
+	if cmd := h.key('q', "q"); cmd != nil {
+		t.Fatal("q quit while the removal runs")
+	}
+	if v := flat(h.view()); !strings.Contains(v, "the game quits once it is done") {
+		t.Fatalf("the map does not say the game quits after the removal:\n%s", v)
+	}
+	if _, ok := msgOf(t, h.send(opMsg{op: r.op, Done: true})).(tea.QuitMsg); !ok {
+		t.Fatal("the game did not quit once the removal ended")
+	}
+}

@@ -194,7 +194,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := m.navigate(msg); ok {
 		return m, cmd
 	}
-	return m, tea.Batch(m.broadcast(msg), m.removal.Update(msg))
+	cmd := tea.Batch(m.broadcast(msg), m.removal.Update(msg))
+	if m.removal != nil && m.removal.quitAfter && m.removal.ended {
+		return m, tea.Quit
+	}
+	return m, cmd
 }
 
 // handleKey handles the global keys and passes the rest to the screen.
@@ -205,6 +209,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.closePlay()
 		m.cancel()
 		return tea.Interrupt
+	case m.screen == screenMap && key.Matches(msg, m.c.Keys.Global.Quit) && m.removal.wait() != nil:
+		// Quitting now would leave the level half removed.
+		m.removal.quitAfter = true
+		return nil
 	case key.Matches(msg, m.c.Keys.Global.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.resize()
