@@ -245,3 +245,15 @@ func attempts(t *testing.T, env []string, bin string, id int) int {
 	}
 	return p.Levels[strconv.Itoa(id)].Attempts
 }
+
+// TestCtrlCInTheGameExits130: Ctrl+C in the game ends it as cancelled, with
+// exit code 130, not as a normal quit.
+func TestCtrlCInTheGameExits130(t *testing.T) {
+	simtest.Cluster(t)
+	bin := buildBinary(t)
+	env := []string{"K8SQUEST_PROVIDER=sim", "K8SQUEST_PROGRESS=" + filepath.Join(t.TempDir(), "progress.json")}
+	tm := startTerm(t, env, bin+" play 30; echo EXITED $?; sleep 60")
+	tm.waitFor(30*time.Second, "LEVEL 30", "enter start level")
+	tm.keys("C-c")
+	tm.waitFor(10*time.Second, "k8squest: cancelled", "EXITED 130")
+}
