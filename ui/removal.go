@@ -26,6 +26,8 @@ type removal struct {
 	started time.Time
 	ended   bool
 	err     error
+	// step is the teardown's running step, when it reports one.
+	step string
 	// quitAfter says the player asked to quit: the game ends once the
 	// removal has.
 	quitAfter bool
@@ -62,6 +64,9 @@ func (r *removal) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if !msg.Done {
+			if e := msg.Event; e != nil && e.State == cluster.StepStarted {
+				r.step = e.Step
+			}
 			return r.op.wait()
 		}
 		r.ended, r.err = true, msg.Err
@@ -82,6 +87,9 @@ func (r *removal) View(width int) string {
 	switch {
 	case !r.ended:
 		line = r.spin.View() + " " + st.Subtle.Render(fmt.Sprintf("Removing level %d from namespace %s… %s", l.ID, r.ns, clock(r.c.Now().Sub(r.started))))
+		if r.step != "" {
+			line += st.Subtle.Render(" · " + r.step)
+		}
 		if r.quitAfter {
 			line += st.Warn.Render(" · the game quits once it is done (ctrl+c quits now)")
 		}

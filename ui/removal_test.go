@@ -56,6 +56,10 @@ func TestRemovalRunsBehindTheMap(t *testing.T) {
 	if v := h.view(); !strings.Contains(v, "Removing level 30 from namespace k8squest") {
 		t.Fatalf("the map does not show the removal:\n%s", v)
 	}
+	h.event(r.op, "remove namespace k8squest", cluster.StepStarted, "")
+	if v := h.view(); !strings.Contains(v, "· remove namespace k8squest") {
+		t.Fatalf("the map does not show the removal's step:\n%s", v)
+	}
 	before := h.m.world.cursor
 	h.key('j', "j")
 	if h.m.world.cursor == before {
