@@ -23,6 +23,10 @@ type Backend interface {
 	// Connect finds or starts the cluster, reporting long steps on rep. It
 	// returns a one-line description of the cluster ("sim cluster k8squest-sim").
 	Connect(ctx context.Context, rep cluster.Reporter) (string, error)
+	// Recreate is Connect, allowed to delete a cluster that stays unhealthy
+	// (an error wrapping cluster.ErrUnhealthy) and create it again. The
+	// boot screen offers it when Connect failed that way.
+	Recreate(ctx context.Context, rep cluster.Reporter) (string, error)
 	// Open binds a level to its namespace on the connected cluster.
 	Open(ctx context.Context, l *levels.Level) (Session, error)
 	// Complete records a completed attempt and returns the XP breakdown, what
@@ -30,9 +34,19 @@ type Backend interface {
 	Complete(l *levels.Level, o score.Outcome) (score.Breakdown, progress.Award, progress.State, error)
 	// Started records that a level was started (an attempt).
 	Started(l *levels.Level) error
-	// Shell returns an interactive shell whose KUBECONFIG points at the game's
-	// cluster and whose default namespace is the level's.
-	Shell(l *levels.Level) *exec.Cmd
+	// PlayerKubeconfigPath is where the kubeconfig of the player's identity
+	// for level l lives, the file `k8squest cluster kubeconfig --player`
+	// writes too. It does no I/O.
+	PlayerKubeconfigPath(l *levels.Level) string
+	// WritePlayerKubeconfig makes sure the player's identity may work in the
+	// namespaces of level l, mints its token and writes its kubeconfig at
+	// PlayerKubeconfigPath. It talks to the API server and may take seconds,
+	// so the UI calls it off the event loop; it stops when ctx ends.
+	WritePlayerKubeconfig(ctx context.Context, l *levels.Level) error
+	// Shell returns an interactive shell whose KUBECONFIG is kubeconfig (the
+	// player's, written by WritePlayerKubeconfig) and whose default
+	// namespace is the level's.
+	Shell(l *levels.Level, kubeconfig string) *exec.Cmd
 }
 
 // Session is one level being played.

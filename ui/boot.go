@@ -18,6 +18,9 @@ type boot struct {
 	log  *stepLog
 	op   *operation
 	w, h int
+	// recreate asks the backend to delete an unhealthy cluster and create
+	// it again (the player chose it on the error screen).
+	recreate bool
 }
 
 // newBoot returns the boot screen.
@@ -73,7 +76,11 @@ func (b *boot) View() string {
 
 // connect is the boot operation: Connect, then Progress.
 func (b *boot) connect(ctx context.Context, rep cluster.Reporter) (any, error) {
-	desc, err := b.c.Backend.Connect(ctx, rep)
+	connect := b.c.Backend.Connect
+	if b.recreate {
+		connect = b.c.Backend.Recreate
+	}
+	desc, err := connect(ctx, rep)
 	if err != nil {
 		return nil, err
 	}

@@ -228,17 +228,47 @@ func (b *briefing) openCmd() tea.Cmd {
 func (b *briefing) startCmd() tea.Cmd {
 	b.log = newStepLog(b.c, fmt.Sprintf("Breaking level %d", b.level.ID))
 	b.op = newOperation(b.c.Ctx)
-	return tea.Batch(b.op.start(b.setupOp(b.sess, b.level)), b.log.Tick())
+	return tea.Batch(b.op.start(b.setupOp(b.sess, b.level, b.c.removing)), b.log.Tick())
 }
 
-// setupOp is the start operation: open when needed, Setup, then Started.
-func (b *briefing) setupOp(s Session, l *levels.Level) opFunc {
+// setupOp is the start operation: wait for the last level's removal, open
+// when needed, Setup, then Started.
+func (b *briefing) setupOp(s Session, l *levels.Level, removing <-chan struct{}) opFunc {
 	return func(ctx context.Context, rep cluster.Reporter) (any, error) {
+		if err := waitRemoval(ctx, removing, rep); err != nil {
+			return nil, err
+		}
 		return setupLevel(ctx, b.c.Backend, s, l, rep)
 	}
 }
 
+// waitRemoval waits until the removal of the last finished level has
+// ended: it may delete namespaces this level is about to create.
+func waitRemoval(ctx context.Context, removing <-chan struct{}, rep cluster.Reporter) error {
+	if removing == nil {
+		return nil
+	}
+	select {
+	case <-removing:
+		return nil
+	default:
+	}
+	step := "wait for the last level's removal to finish"
+	rep.Report(cluster.Event{Step: step, State: cluster.StepStarted})
+	select {
+	case <-removing:
+		rep.Report(cluster.Event{Step: step, State: cluster.StepDone})
+		return nil
+	case <-ctx.Done():
+		rep.Report(cluster.Event{Step: step, State: cluster.StepFailed, Detail: "cancelled"})
+		return ctx.Err()
+	}
+}
+
 // setupLevel opens l when s is nil, sets it up and records the attempt.
+// The attempt is recorded only once Setup returned without error and the
+// context is still live: a set-up cut short by Ctrl+C or by leaving is
+// not an attempt.
 func setupLevel(ctx context.Context, be Backend, s Session, l *levels.Level, rep cluster.Reporter) (Session, error) {
 	if s == nil {
 		var err error
@@ -247,6 +277,9 @@ func setupLevel(ctx context.Context, be Backend, s Session, l *levels.Level, rep
 		}
 	}
 	if err := s.Setup(ctx, rep); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if err := be.Started(l); err != nil {

@@ -30,6 +30,9 @@ type Common struct {
 	Progress progress.State
 	// Cluster describes the connected cluster.
 	Cluster string
+	// removing closes when the background removal of the last finished
+	// level has ended; nil when there was none.
+	removing <-chan struct{}
 }
 
 // page is what the root model needs from a screen. Screens are not tea.Models:
@@ -87,11 +90,6 @@ type (
 		Breakdown score.Breakdown
 		Award     progress.Award
 		Progress  progress.State
-	}
-	// cleanedMsg reports that a finished level's objects were removed.
-	cleanedMsg struct {
-		Level *levels.Level
-		Err   error
 	}
 	// showDebriefMsg opens a level's debrief.
 	showDebriefMsg struct{ Level *levels.Level }

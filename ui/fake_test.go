@@ -26,6 +26,12 @@ type fakeBackend struct {
 	completed []score.Outcome
 	started   int
 	connErr   error
+	// recreates counts Recreate calls; Recreate succeeds.
+	recreates int
+	// kubeErr makes WritePlayerKubeconfig fail; shells records the
+	// kubeconfig of every shell built.
+	kubeErr error
+	shells  []string
 }
 
 func newFakeBackend() *fakeBackend {
@@ -47,6 +53,14 @@ func (b *fakeBackend) Connect(_ context.Context, rep cluster.Reporter) (string, 
 		return "", b.connErr
 	}
 	return "sim cluster k8squest-sim", nil
+}
+
+func (b *fakeBackend) Recreate(_ context.Context, rep cluster.Reporter) (string, error) {
+	b.mu.Lock()
+	b.recreates++
+	b.mu.Unlock()
+	rep.Report(cluster.Event{Step: "Delete and create the cluster", State: cluster.StepDone})
+	return "kind cluster k8squest", nil
 }
 
 func (b *fakeBackend) Open(_ context.Context, _ *levels.Level) (Session, error) { return b.sess, nil }
@@ -78,7 +92,16 @@ func (b *fakeBackend) Started(*levels.Level) error {
 	return nil
 }
 
-func (b *fakeBackend) Shell(*levels.Level) *exec.Cmd { return exec.Command("true") }
+func (b *fakeBackend) PlayerKubeconfigPath(l *levels.Level) string {
+	return "/state/k8squest/players/" + l.Namespace + ".kubeconfig"
+}
+
+func (b *fakeBackend) WritePlayerKubeconfig(context.Context, *levels.Level) error { return b.kubeErr }
+
+func (b *fakeBackend) Shell(_ *levels.Level, kubeconfig string) *exec.Cmd {
+	b.shells = append(b.shells, kubeconfig)
+	return exec.Command("true")
+}
 
 // fakeSession is a Session whose verdicts and drill the test controls.
 type fakeSession struct {
@@ -87,6 +110,10 @@ type fakeSession struct {
 	drill    drill.Result
 	resets   int
 	cleaned  int
+	// teardownErr fails Teardown; teardownGate, when set, holds Teardown
+	// until it closes.
+	teardownErr  error
+	teardownGate chan struct{}
 }
 
 func newFakeSession(ns string) *fakeSession {
@@ -107,9 +134,16 @@ func (s *fakeSession) Reset(ctx context.Context, rep cluster.Reporter) error {
 	return s.Setup(ctx, rep)
 }
 
-func (s *fakeSession) Teardown(context.Context, cluster.Reporter) error {
+func (s *fakeSession) Teardown(ctx context.Context, _ cluster.Reporter) error {
 	s.cleaned++
-	return nil
+	if s.teardownGate != nil {
+		select {
+		case <-s.teardownGate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return s.teardownErr
 }
 
 func (s *fakeSession) Watch(context.Context) <-chan play.Verdict { return s.verdicts }

@@ -206,8 +206,11 @@ func TestCtrlCQuitsFromEveryScreen(t *testing.T) {
 			h := newHarness(t, Options{})
 			setup(h)
 			p := h.m.play
-			if _, ok := msgOf(t, h.send(ctrlC)).(tea.QuitMsg); !ok {
-				t.Fatalf("ctrl+c on screen %v does not quit", h.m.screen)
+			if _, ok := msgOf(t, h.send(ctrlC)).(tea.InterruptMsg); !ok {
+				t.Fatalf("ctrl+c on screen %v does not end the game as interrupted", h.m.screen)
+			}
+			if h.m.c.Ctx.Err() == nil {
+				t.Error("ctrl+c left the game's operations running")
 			}
 			if p != nil && (!p.closed || p.ctx.Err() == nil) {
 				t.Error("quitting left the level's watch, drill or reset running")

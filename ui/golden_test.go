@@ -107,6 +107,18 @@ func TestGoldenPlay(t *testing.T) {
 		"ResetConfirm": func(h *harness, _ chan play.Verdict) {
 			h.key('r', "r")
 		},
+		"ShellPreparing": func(h *harness, _ chan play.Verdict) {
+			h.key('s', "s")
+			h.event(h.m.play.shellOp, "set up the player's identity in namespace k8squest", cluster.StepStarted, "")
+		},
+		"NoShell": func(h *harness, _ chan play.Verdict) {
+			h.key('s', "s")
+			h.send(opMsg{op: h.m.play.shellOp, Done: true, Err: errors.New("not connected to a cluster")})
+		},
+		"BusyDrill": func(h *harness, ch chan play.Verdict) {
+			h.verdict(ch, passed())
+			h.key('r', "r")
+		},
 	}
 	for name, fn := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -140,4 +152,20 @@ func TestGoldenDebrief(t *testing.T) {
 	h.key('j', "j")
 	h.key('j', "j")
 	h.golden()
+}
+
+func TestGoldenMapRemoval(t *testing.T) {
+	cases := map[string]error{"Running": nil, "Failed": errors.New(`delete namespace k8squest: namespaces "k8squest" is forbidden: User "alice" cannot delete resource "namespaces"`)}
+	for name, err := range cases {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, Options{})
+			h.finishLevel30()
+			h.send(showMapMsg{})
+			h.advance(4 * time.Second)
+			if err != nil {
+				h.send(opMsg{op: h.m.removal.op, Done: true, Err: err})
+			}
+			h.golden()
+		})
+	}
 }

@@ -16,6 +16,10 @@ type KeyMap struct {
 	Play struct {
 		Hint, Solution, Reset, Shell, Drill, Leave, Reconnect key.Binding
 	}
+	// Boot acts on a cluster that could not be started.
+	Boot struct {
+		Recreate key.Binding
+	}
 	// Confirm answers a dialog.
 	Confirm struct {
 		Yes, No key.Binding
@@ -45,6 +49,8 @@ func DefaultKeyMap() *KeyMap {
 	k.Play.Drill = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "retry drill"))
 	k.Play.Leave = key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q/esc", "leave"))
 	k.Play.Reconnect = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "start the cluster again"))
+
+	k.Boot.Recreate = key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete & re-create the cluster"))
 
 	k.Confirm.Yes = key.NewBinding(key.WithKeys("y", "Y", "enter"), key.WithHelp("y/enter", "yes"))
 	k.Confirm.No = key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no"))

@@ -15,22 +15,30 @@ func (m *Model) navigate(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case retryBootMsg:
 		m.boot = newBoot(m.c)
 		return m.show(screenBoot, m.boot.Init), true
+	case recreateBootMsg:
+		m.boot = newBoot(m.c)
+		m.boot.recreate = true
+		m.boot.log = newStepLog(m.c, "Deleting the cluster and creating it again")
+		return m.show(screenBoot, m.boot.Init), true
 	case showMapMsg:
 		m.closePlay()
 		m.world = newWorldMap(m.c)
-		return tea.Batch(m.show(screenMap, nil), m.cleanFinished()), true
-	case cleanedMsg:
-		return nil, true
+		cmd := m.cleanFinished()
+		m.world.removal = m.removal
+		return tea.Batch(m.show(screenMap, nil), cmd), true
 	case showBriefingMsg:
 		m.briefing = newBriefing(m.c, msg.Level)
 		return m.show(screenBriefing, m.briefing.Init), true
 	case startPlayMsg:
 		m.closePlay()
+		if m.removal.wait() == nil {
+			m.removal = nil // its outcome was on the map; a new level begins
+		}
 		m.play = newPlayScreen(m.c, msg.Level, msg.Session)
 		return m.show(screenPlay, m.play.Init), true
 	case levelDoneMsg:
 		m.closePlay()
-		m.finished = msg.Session
+		m.finished, m.finishedLevel = msg.Session, msg.Level
 		m.c.Progress = msg.Progress
 		m.result = newResult(m.c, msg)
 		return m.show(screenResult, nil), true
@@ -75,16 +83,17 @@ func (m *Model) show(s screen, init func() tea.Cmd) tea.Cmd {
 
 // cleanFinished removes the finished level's objects in the background: the
 // level is done, and a shared cluster should not fill up with old levels.
+// The map shows the removal's progress and outcome, and a level set up
+// meanwhile waits for it.
 func (m *Model) cleanFinished() tea.Cmd {
-	s := m.finished
-	if s == nil {
+	s, l := m.finished, m.finishedLevel
+	if s == nil || l == nil {
 		return nil
 	}
-	m.finished = nil
-	ctx := m.c.Ctx
-	return func() tea.Msg {
-		return cleanedMsg{Err: s.Teardown(ctx, nil)}
-	}
+	m.finished, m.finishedLevel = nil, nil
+	m.removal = newRemoval(m.c, l, s)
+	m.c.removing = m.removal.finished
+	return m.removal.start(s)
 }
 
 // closePlay stops the level being played, if any.

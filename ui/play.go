@@ -94,7 +94,9 @@ type playScreen struct {
 	drill          drillRun
 	resetOp        *operation
 	reconnectOp    *operation
-	// opLog is the log of the running reset or reconnect.
+	// shellOp sets the player's identity up before the shell opens.
+	shellOp *operation
+	// opLog is the log of the running reset, reconnect or shell set-up.
 	opLog *stepLog
 	// downSince is when the API server stopped answering; zero while it answers.
 	downSince time.Time
@@ -103,6 +105,9 @@ type playScreen struct {
 	completing  bool
 	closed      bool
 	notice      string
+	// export is the line that points another terminal at the player's
+	// identity, shown on its own line under the notice when no shell opens.
+	export string
 
 	helpMD    string
 	helpWidth int
@@ -236,7 +241,7 @@ func (p *playScreen) handleVerdict(msg verdictMsg) tea.Cmd {
 // onPassed moves on once every check passed: the drill, or completion.
 // forced retries a failed drill at the player's request.
 func (p *playScreen) onPassed(forced bool) tea.Cmd {
-	if p.completing || p.resetOp != nil {
+	if p.busy() != "" {
 		return nil
 	}
 	if !p.drill.has {
@@ -254,7 +259,7 @@ func (p *playScreen) onPassed(forced bool) tea.Cmd {
 	return nil
 }
 
-// handleOp follows the drill and reset operations.
+// handleOp follows the drill, reset, reconnect and shell operations.
 func (p *playScreen) handleOp(msg opMsg) tea.Cmd {
 	switch msg.op {
 	case nil:
@@ -265,6 +270,8 @@ func (p *playScreen) handleOp(msg opMsg) tea.Cmd {
 		return p.handleReset(msg)
 	case p.reconnectOp:
 		return p.handleReconnect(msg)
+	case p.shellOp:
+		return p.handleShell(msg)
 	}
 	return nil
 }

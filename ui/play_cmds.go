@@ -67,16 +67,6 @@ func (p *playScreen) resetCmd() tea.Cmd {
 	}), p.opLog.Tick())
 }
 
-// shellCmd suspends the game and runs the player's shell.
-func (p *playScreen) shellCmd() tea.Cmd {
-	cmd := p.c.Backend.Shell(p.level)
-	if cmd == nil {
-		p.notice = "No shell is available: use kubectl in another terminal."
-		return nil
-	}
-	return tea.ExecProcess(cmd, func(err error) tea.Msg { return shellDoneMsg{p: p, Err: err} })
-}
-
 // completeCmd records the completion and hands the result to the root.
 func (p *playScreen) completeCmd() tea.Cmd {
 	p.completing = true

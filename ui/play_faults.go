@@ -39,7 +39,7 @@ func (p *playScreen) downFor() time.Duration {
 // offerReconnect says whether the outage has lasted long enough to offer
 // starting the cluster again.
 func (p *playScreen) offerReconnect() bool {
-	return p.haveVerdict && p.downFor() >= reconnectAfter && p.reconnectOp == nil && p.resetOp == nil
+	return p.haveVerdict && p.downFor() >= reconnectAfter && p.busy() == ""
 }
 
 // bannerText says what went wrong with the cluster, and what the player can do.

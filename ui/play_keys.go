@@ -35,19 +35,19 @@ func (p *playScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Solution):
 		p.askSolution()
 	case key.Matches(msg, k.Reset):
-		if p.resetOp == nil && p.reconnectOp == nil && !p.completing {
-			p.dialog = dialogReset
+		if p.refuseBusy() {
+			return nil
 		}
+		p.dialog = dialogReset
 	case key.Matches(msg, k.Reconnect) && p.offerReconnect():
 		return p.reconnectCmd()
 	case key.Matches(msg, k.Shell):
-		if p.reconnectOp != nil {
-			p.notice = "The cluster is starting again; the shell opens once it is up."
+		if p.refuseBusy() {
 			return nil
 		}
 		return p.shellCmd()
 	case key.Matches(msg, k.Drill):
-		if p.verdict.Passed && p.verdict.Err == nil {
+		if p.verdict.Passed && p.verdict.Err == nil && !p.refuseBusy() {
 			return p.onPassed(true)
 		}
 	case key.Matches(msg, k.Leave):
@@ -58,6 +58,45 @@ func (p *playScreen) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	return nil
+}
+
+// busy names the operation running on the play screen, or is empty. One
+// runs at a time: a reset under a running drill would have the drill write
+// into the new broken state, and a second drill could start.
+func (p *playScreen) busy() string {
+	switch {
+	case p.completing:
+		return "recording the result"
+	case p.resetOp != nil:
+		return "the reset"
+	case p.reconnectOp != nil:
+		return "the cluster restart"
+	case p.drill.op != nil:
+		return "the drill"
+	case p.shellOp != nil:
+		return "the shell set-up"
+	}
+	return ""
+}
+
+// refuseBusy says so on the status line when an operation runs, and
+// reports whether one does.
+func (p *playScreen) refuseBusy() bool {
+	op := p.busy()
+	if op == "" {
+		return false
+	}
+	p.notice, p.export = "busy: "+op+" is running; wait for it to end (q leaves and stops it)", ""
+	return true
+}
+
+// afterOp starts what a passing verdict that came while an operation ran
+// would have started: the drill, or completion.
+func (p *playScreen) afterOp() tea.Cmd {
+	if !p.haveVerdict || !p.verdict.Passed || p.verdict.Err != nil {
+		return nil
+	}
+	return p.onPassed(false)
 }
 
 // askHint asks to open the next hint, or says every hint is open.

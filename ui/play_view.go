@@ -44,6 +44,10 @@ func (p *playScreen) topView() string {
 	if p.notice != "" {
 		lines = append(lines, st.Warn.Render(wrap(p.notice, p.w)))
 	}
+	if p.export != "" {
+		// Not wrapped: it is copied into another terminal as it is.
+		lines = append(lines, st.Accent.Render(p.export))
+	}
 	return strings.Join(lines, "\n") + "\n"
 }
 
@@ -197,6 +201,9 @@ func (p *playScreen) dialogView() string {
 	case dialogLeave:
 		title = "Leave the level?"
 		body = "The checks stop watching. The broken state stays in the cluster; starting again sets it up afresh."
+		if op := p.busy(); op != "" {
+			body += " " + strings.ToUpper(op[:1]) + op[1:] + ", running now, is stopped."
+		}
 	case dialogNone:
 		return ""
 	}

@@ -24,3 +24,18 @@ func TestRunStopsWithContext(t *testing.T) {
 		t.Fatalf("nothing drawn: %q", out.String())
 	}
 }
+
+// TestRunCtrlCIsInterrupted: Ctrl+C ends Run with ErrInterrupted, so the
+// command exits as cancelled rather than as a normal quit.
+func TestRunCtrlCIsInterrupted(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() { _, _ = pw.Write([]byte{0x03}) }()
+	err := Run(ctx, newFakeBackend(), Options{Input: pr, Output: io.Discard})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("Run after ctrl+c = %v, want ErrInterrupted", err)
+	}
+}

@@ -16,6 +16,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/k8squest/k8squest/levels"
 )
 
 // Options configures Run.
@@ -29,6 +31,10 @@ type Options struct {
 	// NoColor turns colours off; NO_COLOR in the environment does too.
 	NoColor bool
 }
+
+// ErrInterrupted is what Run returns when the player pressed Ctrl+C: the
+// command exits as cancelled (130), not as a normal quit.
+var ErrInterrupted = errors.New("interrupted with ctrl+c")
 
 // Run runs the game's interface until the player quits or ctx ends.
 func Run(ctx context.Context, b Backend, opts Options) error {
@@ -44,6 +50,10 @@ func Run(ctx context.Context, b Backend, opts Options) error {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	_, err := tea.NewProgram(m, popts...).Run()
+	m.cancel()
+	if errors.Is(err, tea.ErrInterrupted) {
+		return ErrInterrupted
+	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -74,7 +84,10 @@ func (s screen) String() string {
 // Model is the root Bubble Tea model: it owns the screens, routes messages
 // and draws the frame and the help footer.
 type Model struct {
-	c      *Common
+	c *Common
+	// cancel ends c.Ctx, and with it every operation still running, when
+	// the player quits.
+	cancel context.CancelFunc
 	opts   Options
 	screen screen
 	booted bool
@@ -89,13 +102,17 @@ type Model struct {
 	errs     *errorScreen
 	// finished is the completed level, removed from the cluster once the
 	// player goes back to the map.
-	finished Session
+	finished      Session
+	finishedLevel *levels.Level
+	// removal is the background teardown of the last finished level.
+	removal *removal
 }
 
 // New returns the root model; Run calls it, tests drive it directly.
 func New(ctx context.Context, b Backend, opts Options) *Model {
+	ctx, cancel := context.WithCancel(ctx)
 	c := &Common{Ctx: ctx, Backend: b, Styles: NewStyles(true), Keys: DefaultKeyMap(), Now: time.Now}
-	m := &Model{c: c, opts: opts, help: help.New()}
+	m := &Model{c: c, cancel: cancel, opts: opts, help: help.New()}
 	m.help.Styles = c.Styles.Help
 	m.boot = newBoot(c)
 	return m
@@ -177,15 +194,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := m.navigate(msg); ok {
 		return m, cmd
 	}
-	return m, m.broadcast(msg)
+	cmd := tea.Batch(m.broadcast(msg), m.removal.Update(msg))
+	if m.removal != nil && m.removal.quitAfter && m.removal.ended {
+		return m, tea.Quit
+	}
+	return m, cmd
 }
 
 // handleKey handles the global keys and passes the rest to the screen.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.c.Keys.Global.ForceQuit):
+		// Ctrl+C cancels whatever runs and ends the game as interrupted.
 		m.closePlay()
-		return tea.Quit
+		m.cancel()
+		return tea.Interrupt
+	case m.screen == screenMap && key.Matches(msg, m.c.Keys.Global.Quit) && m.removal.wait() != nil:
+		// Quitting now would leave the level half removed.
+		m.removal.quitAfter = true
+		return nil
 	case key.Matches(msg, m.c.Keys.Global.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.resize()

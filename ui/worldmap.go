@@ -43,6 +43,9 @@ type worldMap struct {
 	levels []*levels.Level
 	cursor int
 	w, h   int
+	// removal, when set, is the background removal of the last finished
+	// level, shown on a status line.
+	removal *removal
 }
 
 // newWorldMap returns the map with the cursor on the current level.
@@ -124,6 +127,9 @@ func (m *worldMap) state(i int) levelState {
 // View implements page.
 func (m *worldMap) View() string {
 	parts := []string{m.headerView(), ""}
+	if m.removal != nil {
+		parts = append(parts, m.removal.View(m.w), "")
+	}
 	for _, w := range m.worlds() {
 		parts = append(parts, m.worldView(w))
 	}

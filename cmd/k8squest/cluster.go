@@ -56,6 +56,7 @@ func newClusterUpCmd(g *globals) *cobra.Command {
 		},
 	}
 	c.Flags().IntVar(&apiPort, "api-port", 0, "sim: API server port on 127.0.0.1 (default: a free port)")
+	addRecreateFlag(c, &g.recreate)
 	return c
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 
 	"github.com/k8squest/k8squest/content"
 	"github.com/k8squest/k8squest/engine/cluster"
@@ -173,26 +174,28 @@ func (x *game) Started(l *levels.Level) error {
 	return err
 }
 
-// Shell implements ui.Backend: the player's shell, pointed at the game's
-// cluster and the level's namespace.
-func (x *game) Shell(l *levels.Level) *exec.Cmd {
+// Shell implements ui.Backend: the player's shell, its KUBECONFIG the
+// player's own, defaulting to the level's namespace. It is only ever built
+// with a player kubeconfig: never one that falls back to the user's own.
+func (x *game) Shell(l *levels.Level, kubeconfig string) *exec.Cmd {
 	sh := os.Getenv("SHELL")
 	if sh == "" {
 		sh = "/bin/sh"
 	}
 	cmd := exec.Command(sh)
-	cmd.Env = append(os.Environ(), "K8SQUEST_NAMESPACE="+l.Namespace)
-	if x.cluster == nil {
-		return cmd
-	}
-	kc, err := x.playerShellKubeconfig(l)
-	if err != nil {
-		// Without the player's identity there is no safe shell to offer;
-		// the UI says so.
-		return nil
-	}
-	cmd.Env = append(cmd.Env, "KUBECONFIG="+kc)
+	cmd.Env = append(withoutEnv(os.Environ(), "KUBECONFIG"), "KUBECONFIG="+kubeconfig, "K8SQUEST_NAMESPACE="+l.Namespace)
 	return cmd
+}
+
+// withoutEnv returns env without the variable named name.
+func withoutEnv(env []string, name string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // close releases the DNS resolver.

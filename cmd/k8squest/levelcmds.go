@@ -49,8 +49,11 @@ func levelCmd(g *globals, use, short string, up bool, act func(ctx context.Conte
 }
 
 // sessionStep runs one long session operation of level l with a step
-// printer on stderr, and names what was being done when it fails.
-func sessionStep(g *globals, x *game, l *levels.Level, what string, op func(*session, cluster.Reporter) error) error {
+// printer on stderr, and names what was being done when it fails. An
+// operation whose context ended (Ctrl+C) fails with the context's error
+// even when it returned nil: the settle step, for one, gives up quietly
+// when its context ends, and that is no finished set-up.
+func sessionStep(ctx context.Context, g *globals, x *game, l *levels.Level, what string, op func(*session, cluster.Reporter) error) error {
 	s, err := x.session(l)
 	if err != nil {
 		return err
@@ -58,6 +61,9 @@ func sessionStep(g *globals, x *game, l *levels.Level, what string, op func(*ses
 	prog := newStepPrinter(g.stderr)
 	err = op(s, prog.report)
 	prog.stop()
+	if ctx.Err() != nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		return fmt.Errorf("%s level %d: %w", what, l.ID, err)
 	}
@@ -68,9 +74,11 @@ func newStartCmd(g *globals) *cobra.Command {
 	return levelCmd(g, "start", "Set a level's broken state up, print its briefing and exit", true,
 		func(ctx context.Context, x *game, l *levels.Level) error {
 			setup := func(s *session, rep cluster.Reporter) error { return s.Setup(ctx, rep) }
-			if err := sessionStep(g, x, l, "start", setup); err != nil {
+			if err := sessionStep(ctx, g, x, l, "start", setup); err != nil {
 				return err
 			}
+			// The attempt counts once the broken state is fully set up, and
+			// only then: an interrupted start records nothing.
 			if err := x.Started(l); err != nil {
 				return err
 			}
@@ -85,7 +93,7 @@ func newResetCmd(g *globals) *cobra.Command {
 	return levelCmd(g, "reset", "Delete everything a level created and set its broken state up again", true,
 		func(ctx context.Context, x *game, l *levels.Level) error {
 			reset := func(s *session, rep cluster.Reporter) error { return s.Reset(ctx, rep) }
-			if err := sessionStep(g, x, l, "reset", reset); err != nil {
+			if err := sessionStep(ctx, g, x, l, "reset", reset); err != nil {
 				return err
 			}
 			fmt.Fprintf(g.stdout, "Level %d is back to its broken state in namespace %s.\n", l.ID, l.Namespace)
@@ -97,7 +105,7 @@ func newTeardownCmd(g *globals) *cobra.Command {
 	return levelCmd(g, "teardown", "Delete everything a level created, namespaces included", false,
 		func(ctx context.Context, x *game, l *levels.Level) error {
 			teardown := func(s *session, rep cluster.Reporter) error { return s.Teardown(ctx, rep) }
-			if err := sessionStep(g, x, l, "tear down", teardown); err != nil {
+			if err := sessionStep(ctx, g, x, l, "tear down", teardown); err != nil {
 				return err
 			}
 			fmt.Fprintf(g.stdout, "Level %d removed from namespace %s.\n", l.ID, l.Namespace)
@@ -106,7 +114,7 @@ func newTeardownCmd(g *globals) *cobra.Command {
 }
 
 func newPlayCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "play [LEVEL]",
 		Short: "Open the game (on a level's briefing when one is given)",
 		Args:  cobra.MaximumNArgs(1),
@@ -133,6 +141,8 @@ func newPlayCmd(g *globals) *cobra.Command {
 			return ui.Run(cmd.Context(), x, opts)
 		},
 	}
+	addRecreateFlag(c, &g.recreate)
+	return c
 }
 
 func newLevelsCmd(g *globals) *cobra.Command {

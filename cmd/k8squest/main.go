@@ -4,13 +4,9 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"log"
 	"os"
-	"os/signal"
-	"syscall"
 )
 
 func init() {
@@ -19,14 +15,8 @@ func init() {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
-		var quiet exitError
-		if !errors.As(err, &quiet) {
-			fmt.Fprintln(os.Stderr, "k8squest:", err)
-		}
-		stop()
-		os.Exit(exitCode(err))
-	}
+	ctx, stop := signalContext(context.Background())
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(finish(ctx, err, os.Stderr))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -51,17 +52,31 @@ func (g *globals) printPlayerKubeconfig(ctx context.Context, c *cluster.Cluster)
 	return nil
 }
 
-// playerShellKubeconfig writes the player's kubeconfig for level l, for the
-// shell the game opens.
-func (x *game) playerShellKubeconfig(l *levels.Level) (string, error) {
+// PlayerKubeconfigPath implements ui.Backend.
+func (x *game) PlayerKubeconfigPath(l *levels.Level) string {
+	return playerKubeconfigPath(l.Namespace)
+}
+
+// WritePlayerKubeconfig implements ui.Backend: it writes the player's
+// kubeconfig for level l, for the shell the game opens.
+func (x *game) WritePlayerKubeconfig(ctx context.Context, l *levels.Level) error {
+	if x.cluster == nil {
+		return errors.New("not connected to a cluster")
+	}
 	spec, err := l.Spec(l.Namespace)
 	if err != nil {
-		return "", err
+		return fmt.Errorf("level %d: %w", l.ID, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, playerKubeconfigTimeout)
 	defer cancel()
-	return writePlayerKubeconfig(ctx, x.cluster, spec)
+	if _, err := writePlayerKubeconfig(ctx, x.cluster, spec); err != nil {
+		return fmt.Errorf("set up the player's identity in namespace %s: %w", l.Namespace, err)
+	}
+	return nil
 }
+
+// playerKubeconfigTimeout bounds setting the player's identity up for a shell.
+const playerKubeconfigTimeout = 20 * time.Second
 
 func addPlayerFlag(c *cobra.Command, player *bool) {
 	c.Flags().BoolVar(player, "player", false, "print the player's kubeconfig (a ServiceAccount limited to the level's namespaces) instead of the admin one")

@@ -23,6 +23,10 @@ type globals struct {
 	stdin      io.Reader
 	stdout     io.Writer
 	stderr     io.Writer
+
+	// recreate lets a kind cluster that stays unhealthy be deleted and
+	// created again (--recreate).
+	recreate bool
 }
 
 // exitError carries a specific exit code without printing anything more.
@@ -76,12 +80,13 @@ func newRootCmd(g *globals) *cobra.Command {
 		SilenceErrors: true,
 	}
 	f := root.PersistentFlags()
-	f.StringVar(&g.provider, "provider", "", "cluster provider: kind, current or sim (default: $"+providers.EnvProvider+", else kind when Docker or Podman answers, else sim)")
+	f.StringVar(&g.provider, "provider", "", "cluster provider: kind, current or sim (default: $"+providers.EnvProvider+", else kind when Docker or Podman answers, else sim when neither is installed)")
 	f.StringVarP(&g.namespace, "namespace", "n", "", "namespace the level runs in (default: the level's own, k8squest)")
 	f.StringVar(&g.kubeconfig, "kubeconfig", "", "kubeconfig file for the current provider (default: $KUBECONFIG, else ~/.kube/config)")
 	f.StringVar(&g.context, "context", "", "kubeconfig context for the current provider")
 	f.Bool("debug", false, "write a debug log (client-go included) to "+debugLogPath()+"; also $"+EnvDebug)
 	play := newPlayCmd(g)
+	addRecreateFlag(root, &g.recreate)
 	root.Args = cobra.NoArgs
 	root.RunE = play.RunE
 	root.AddCommand(gameCommands(g)...)
@@ -97,5 +102,12 @@ func (g *globals) providerFor(rep cluster.Reporter) (cluster.Provider, string, e
 		Kubeconfig: g.kubeconfig,
 		Context:    g.context,
 		Reporter:   rep,
+		Recreate:   g.recreate,
 	})
+}
+
+// addRecreateFlag adds --recreate to c.
+func addRecreateFlag(c *cobra.Command, v *bool) {
+	c.Flags().BoolVar(v, "recreate", false,
+		"kind: when the existing cluster stays unhealthy (a node not Ready, no cluster DNS), delete it and create it again instead of stopping with the reason")
 }

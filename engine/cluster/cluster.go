@@ -15,6 +15,11 @@ const DefaultDomain = "cluster.local"
 // ErrNotRunning says that a provider has no running cluster to connect to.
 var ErrNotRunning = errors.New("cluster is not running")
 
+// ErrUnhealthy says that a provider's cluster exists but is not healthy (a
+// node not Ready, no cluster DNS, an API server that does not answer) and
+// was left as it is: deleting and creating it again is the player's call.
+var ErrUnhealthy = errors.New("cluster is unhealthy")
+
 // ErrNotManaged says that a provider does not create or delete its cluster
 // (the current kubeconfig context, for example).
 var ErrNotManaged = errors.New("this provider does not manage the cluster's lifecycle")

@@ -4,8 +4,10 @@
 //
 // kind's Create takes no context. When Up's context ends during a create, Up
 // returns at once with the context's error while kind carries on until the
-// process exits; a half-made cluster left behind answers no API requests, so
-// the next Up finds it unhealthy, deletes it and creates it again.
+// process exits. The next Up finds the half-made cluster unhealthy and says
+// what is wrong; it deletes it and creates it again only when told to
+// (Options.Recreate). A stopped cluster (after `docker stop` or a reboot)
+// is started again, never deleted.
 package kindcluster
 
 import (
@@ -13,9 +15,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"time"
 
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	kind "sigs.k8s.io/kind/pkg/cluster"
+	kindexec "sigs.k8s.io/kind/pkg/exec"
 	kindlog "sigs.k8s.io/kind/pkg/log"
 
 	"github.com/k8squest/k8squest/engine/cluster"
@@ -52,6 +58,12 @@ type Options struct {
 	Reporter cluster.Reporter
 	// WaitForReady bounds the wait for the control plane; default DefaultWaitForReady.
 	WaitForReady time.Duration
+	// Runtime is the container runtime for the nodes; the zero value means
+	// DetectRuntime.
+	Runtime Runtime
+	// Recreate lets Up delete an unhealthy cluster and create it again;
+	// without it Up returns an *UnhealthyError.
+	Recreate bool
 }
 
 // Provider runs the kind cluster. It implements cluster.Provider.
@@ -59,8 +71,20 @@ type Provider struct {
 	opts Options
 	// newAPI builds the kind client; tests replace it with a fake.
 	newAPI func(kindlog.Logger) (kindAPI, error)
+	// nodes looks at the node containers; tests replace it with a fake.
+	nodes func() (nodeRuntime, error)
 	// ping checks that the API server answers; tests replace it.
 	ping pinger
+	// clientset talks to the API server; tests replace it with a fake.
+	clientset func(*rest.Config) (kubernetes.Interface, error)
+	// apiWait bounds the wait for a starting API server; reuseWait the
+	// wait for the nodes and DNS of a cluster that was already running.
+	apiWait   apiWait
+	reuseWait time.Duration
+	// detect finds the runtime when Options.Runtime names none.
+	detect func(context.Context) (Runtime, error)
+	mu     sync.Mutex
+	rt     *Runtime
 }
 
 var _ cluster.Provider = (*Provider)(nil)
@@ -73,8 +97,17 @@ func New(o Options) *Provider {
 	if o.WaitForReady == 0 {
 		o.WaitForReady = DefaultWaitForReady
 	}
-	return &Provider{opts: o, newAPI: detectAPI, ping: pingAPI}
+	p := &Provider{opts: o, ping: pingAPI, clientset: clientsetFor,
+		apiWait: apiWait{APIStartTimeout, APIPollInterval}, reuseWait: ReuseTimeout, detect: DetectRuntime}
+	p.newAPI = p.kindAPI
+	p.nodes = p.cliNodes
+	return p
 }
+
+// ReuseTimeout bounds the wait for the nodes and cluster DNS of a cluster
+// whose nodes were already running; a cluster whose nodes had to be started
+// gets WaitForReady.
+const ReuseTimeout = time.Minute
 
 // Name implements cluster.Provider.
 func (p *Provider) Name() string { return Name }
@@ -84,13 +117,45 @@ func (p *Provider) KubeconfigPath() string {
 	return filepath.Join(p.opts.StateDir, "kind", "kubeconfig")
 }
 
-// detectAPI builds a kind client on the node runtime kind itself detects.
-func detectAPI(l kindlog.Logger) (kindAPI, error) {
-	opt, err := kind.DetectNodeProvider()
-	if err != nil {
-		return nil, fmt.Errorf("detect a node runtime for kind: %w: %w", ErrNoContainerRuntime, err)
+// Runtime returns the container runtime the kind nodes run on: the one
+// Options names, else the one DetectRuntime finds (asked once).
+func (p *Provider) Runtime() (Runtime, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.rt != nil {
+		return *p.rt, nil
 	}
-	return kind.NewProvider(kind.ProviderWithLogger(l), opt), nil
+	rt := p.opts.Runtime
+	if rt.Name == "" {
+		var err error
+		if rt, err = p.detect(context.Background()); err != nil {
+			return Runtime{}, fmt.Errorf("find a container runtime for kind: %w", err)
+		}
+	}
+	if rt.Binary == "" {
+		rt.Binary = rt.Name
+	}
+	p.rt = &rt
+	return rt, nil
+}
+
+// kindAPI builds a kind client on the runtime that answered, so kind and
+// the game agree on it.
+func (p *Provider) kindAPI(l kindlog.Logger) (kindAPI, error) {
+	rt, err := p.Runtime()
+	if err != nil {
+		return nil, err
+	}
+	return kind.NewProvider(kind.ProviderWithLogger(l), rt.option()), nil
+}
+
+// cliNodes looks at the node containers through the runtime's CLI.
+func (p *Provider) cliNodes() (nodeRuntime, error) {
+	rt, err := p.Runtime()
+	if err != nil {
+		return nil, err
+	}
+	return cliRuntime{binary: rt.Binary, cmder: kindexec.DefaultCmder}, nil
 }
 
 func (p *Provider) api() (kindAPI, error) {

@@ -63,12 +63,15 @@ func (i infoLogger) Infof(format string, args ...any) { i.l.line(fmt.Sprintf(for
 // Enabled implements kindlog.InfoLogger.
 func (i infoLogger) Enabled() bool { return true }
 
-// line translates one kind status line into an event.
+// line translates one kind status line into an event. kind's status
+// lines are " • X  ..." (a step starts), " ✓ X" (done) and " ✗ X"
+// (failed); its other " • " lines (" • Ready after 12s 💚",
+// " • WARNING: Timed out waiting for Ready ⚠️") are details, never steps.
 func (l *reporterLogger) line(s string) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
-	case strings.HasPrefix(s, "•"):
+	case strings.HasPrefix(s, "•") && strings.HasSuffix(s, "..."):
 		step := trimStep(strings.TrimPrefix(s, "•"))
 		l.setStep(step)
 		l.rep.Report(cluster.Event{Step: step, State: cluster.StepStarted})
@@ -76,6 +79,8 @@ func (l *reporterLogger) line(s string) {
 		l.rep.Report(cluster.Event{Step: trimStep(strings.TrimPrefix(s, "✓")), State: cluster.StepDone})
 	case strings.HasPrefix(s, "✗"):
 		l.rep.Report(cluster.Event{Step: trimStep(strings.TrimPrefix(s, "✗")), State: cluster.StepFailed})
+	case strings.HasPrefix(s, "•"):
+		l.info(strings.TrimPrefix(s, "•"))
 	default:
 		l.info(s)
 	}

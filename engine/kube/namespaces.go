@@ -54,13 +54,18 @@ func DeleteNamespace(ctx context.Context, cs kubernetes.Interface, name string) 
 // waitGone blocks until the namespace disappears, the way kubectl wait
 // --for=delete does: list once, then watch.
 func waitGone(ctx context.Context, cs kubernetes.Interface, name string) error {
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	wctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 	nss := cs.CoreV1().Namespaces()
 	lw := ByName(name, nss.List, nss.Watch)
 	gone := func(store cache.Store) (bool, error) { return len(store.List()) == 0, nil }
 	deleted := func(e watch.Event) (bool, error) { return e.Type == watch.Deleted, nil }
-	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Namespace{}, gone, deleted)
+	_, err := watchtools.UntilWithSync(wctx, lw, &corev1.Namespace{}, gone, deleted)
+	if err != nil && ctx.Err() != nil {
+		// watchtools says "timed out waiting for the condition" for any end
+		// of its context; a cancelled caller (Ctrl+C) gets its own error.
+		err = ctx.Err()
+	}
 	if err != nil {
 		return fmt.Errorf("wait for namespace %s to be deleted: %w", name, err)
 	}

@@ -93,6 +93,8 @@ func (s *Session) watchLoop(ctx context.Context, out chan<- Verdict) {
 	if err != nil {
 		return
 	}
+	// stop always holds the cancel of the last watcher started, never nil:
+	// a restart that fails leaves the one already stopped in place.
 	defer func() { stop() }()
 	var last *Verdict
 	down := false
@@ -119,10 +121,11 @@ func (s *Session) watchLoop(ctx context.Context, out chan<- Verdict) {
 				// Back from an outage the informers may be deep in their
 				// backoff; fresh ones read the current state at once.
 				stop()
-				if w, stop, err = s.startWatcher(ctx, out, last); err != nil {
+				nw, nstop, err := s.startWatcher(ctx, out, last)
+				if err != nil {
 					return
 				}
-				down = false
+				w, stop, down = nw, nstop, false
 			}
 			v = s.evaluate(ctx, w)
 		}

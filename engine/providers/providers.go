@@ -2,6 +2,7 @@
 package providers
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -28,11 +29,17 @@ type Options struct {
 	// CacheDir and StateDir override the XDG directories (tests use them).
 	CacheDir string
 	StateDir string
+	// Recreate lets the kind provider delete an unhealthy cluster and
+	// create it again (the --recreate flag).
+	Recreate bool
 }
 
 // Get returns the provider called name. An empty name means: $K8SQUEST_PROVIDER,
-// else kind when Docker or Podman answers, else sim. The returned reason says
-// why that provider was chosen, for the game to show.
+// else kind when a container runtime answers, else sim when none is
+// installed. A runtime that is installed but does not answer is an error
+// saying so (wrapping kindcluster.ErrRuntimeNotAnswering), not a quiet
+// choice of sim. The returned reason says why that provider was chosen, for
+// the game to show.
 func Get(name string, o Options) (p cluster.Provider, reason string, err error) {
 	if name != "" {
 		p, err = build(name, o)
@@ -48,24 +55,33 @@ func Get(name string, o Options) (p cluster.Provider, reason string, err error) 
 		}
 		return p, fmt.Sprintf("$%s is %s", EnvProvider, env), nil
 	}
-	name, reason = autoChoose()
-	p, err = build(name, o)
-	return p, reason, err
+	return autoChoose(o)
 }
 
-// autoChoose picks kind when a container runtime answers, else sim.
-func autoChoose() (name, reason string) {
-	if rt := detectRuntime(); rt != "" {
-		return kindcluster.Name, rt + " answered; using a kind cluster"
+// autoChoose picks kind on the runtime that answered, and sim when no
+// runtime is installed.
+func autoChoose(o Options) (cluster.Provider, string, error) {
+	rt, err := detectRuntime()
+	switch {
+	case err == nil:
+		return newKind(o, rt), rt.Binary + " answered; using a kind cluster", nil
+	case errors.Is(err, kindcluster.ErrNoContainerRuntime):
+		p, err := build(sim.Name, o)
+		return p, "no Docker or Podman is installed; using the sim cluster", err
+	default:
+		return nil, "", fmt.Errorf("choose a cluster: %w", err)
 	}
-	return sim.Name, "no Docker or Podman answered; using the sim cluster"
+}
+
+func newKind(o Options, rt kindcluster.Runtime) *kindcluster.Provider {
+	return kindcluster.New(kindcluster.Options{StateDir: o.StateDir, Reporter: o.Reporter, Runtime: rt, Recreate: o.Recreate})
 }
 
 // build returns the provider called name.
 func build(name string, o Options) (cluster.Provider, error) {
 	switch strings.ToLower(name) {
 	case kindcluster.Name:
-		return kindcluster.New(kindcluster.Options{StateDir: o.StateDir, Reporter: o.Reporter}), nil
+		return newKind(o, kindcluster.Runtime{}), nil
 	case currentcluster.Name:
 		return currentcluster.New(currentcluster.Options{
 			Kubeconfig: o.Kubeconfig, Context: o.Context, StateDir: o.StateDir, Reporter: o.Reporter,

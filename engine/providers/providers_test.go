@@ -1,15 +1,29 @@
 package providers
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/k8squest/k8squest/engine/kindcluster"
 )
 
-// stubRuntime makes autodetection see rt ("" for none).
+// stubRuntime makes autodetection see rt ("" for none installed).
 func stubRuntime(t *testing.T, rt string) {
 	t.Helper()
+	if rt == "" {
+		stubDetect(t, kindcluster.Runtime{}, kindcluster.ErrNoContainerRuntime)
+		return
+	}
+	stubDetect(t, kindcluster.Runtime{Name: rt, Binary: rt}, nil)
+}
+
+// stubDetect makes autodetection return rt and err.
+func stubDetect(t *testing.T, rt kindcluster.Runtime, err error) {
+	t.Helper()
 	old := detectRuntime
-	detectRuntime = func() string { return rt }
+	detectRuntime = func() (kindcluster.Runtime, error) { return rt, err }
 	t.Cleanup(func() { detectRuntime = old })
 }
 
@@ -55,7 +69,7 @@ func TestGetAutodetects(t *testing.T) {
 	tests := []struct{ rt, want, reason string }{
 		{"docker", "kind", "docker answered"},
 		{"podman", "kind", "podman answered"},
-		{"", "sim", "no Docker or Podman answered; using the sim cluster"},
+		{"", "sim", "no Docker or Podman is installed; using the sim cluster"},
 	}
 	for _, tt := range tests {
 		stubRuntime(t, tt.rt)
@@ -66,9 +80,33 @@ func TestGetAutodetects(t *testing.T) {
 	}
 }
 
-func TestAnswersFalseWithoutBinary(t *testing.T) {
+func TestGetAutodetectPassesTheRuntimeToKind(t *testing.T) {
+	t.Setenv(EnvProvider, "")
+	stubDetect(t, kindcluster.Runtime{Name: "nerdctl", Binary: "finch"}, nil)
+	p, _, err := Get("", Options{StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := p.(*kindcluster.Provider).Runtime()
+	if err != nil || rt != (kindcluster.Runtime{Name: "nerdctl", Binary: "finch"}) {
+		t.Fatalf("kind runs on %+v (%v), want the runtime that answered", rt, err)
+	}
+}
+
+func TestGetSaysWhenDockerDoesNotAnswer(t *testing.T) {
+	t.Setenv(EnvProvider, "")
+	down := fmt.Errorf("docker is installed but not answering: %w", kindcluster.ErrRuntimeNotAnswering)
+	stubDetect(t, kindcluster.Runtime{}, down)
+	p, _, err := Get("", Options{StateDir: t.TempDir()})
+	if !errors.Is(err, kindcluster.ErrRuntimeNotAnswering) || p != nil {
+		t.Fatalf("Get = %v, %v; want the runtime's error, not the sim", p, err)
+	}
+}
+
+func TestDetectFindsNoRuntimeWithoutBinaries(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	if answers("docker") {
-		t.Fatal("docker answered with an empty PATH")
+	t.Setenv(kindcluster.EnvKindProvider, "")
+	if _, err := detectRuntime(); !errors.Is(err, kindcluster.ErrNoContainerRuntime) {
+		t.Fatalf("err = %v with an empty PATH", err)
 	}
 }
