@@ -7,6 +7,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func affinitySvc(aff corev1.ServiceAffinity, timeout *int32) *corev1.Service {
@@ -45,7 +47,7 @@ func TestAffinity(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			snap := &Snapshot{Services: []*corev1.Service{tt.svc}, EndpointSlices: []*discoveryv1.EndpointSlice{tSlice("ns", "session-service", tt.eps...)}}
+			snap := &snapshot.Snapshot{Services: []*corev1.Service{tt.svc}, EndpointSlices: []*discoveryv1.EndpointSlice{tSlice("ns", "session-service", tt.eps...)}}
 			r := c.Run(context.Background(), &Env{Namespace: "ns", Snap: snap})
 			if r.Status != tt.want {
 				t.Fatalf("status %s, want %s: %s", r.Status, tt.want, r.Message)

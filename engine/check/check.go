@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/k8squest/k8squest/engine/dns"
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 // Status is a check's verdict.
@@ -69,7 +70,7 @@ type Env struct {
 	// Namespaces maps a role in the level spec ("backend") to a namespace name.
 	Namespaces map[string]string
 	// Snap is the cached state of the watched namespaces.
-	Snap *Snapshot
+	Snap *snapshot.Snapshot
 	// DNS answers questions the way the cluster's DNS answers pods.
 	DNS dns.Resolver
 	// Domain is the cluster domain.

@@ -9,6 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func init() { register("serviceEndpoints", newEndpoints) }
@@ -64,7 +66,7 @@ func (c *endpoints) Run(_ context.Context, env *Env) Result {
 
 // compareSelection fails when the selector picks no pod, a pod of another
 // workload, or misses one of the workload's pods.
-func (c *endpoints) compareSelection(s *Snapshot, svc *corev1.Service, wl workload) (Result, bool) {
+func (c *endpoints) compareSelection(s *snapshot.Snapshot, svc *corev1.Service, wl workload) (Result, bool) {
 	selected := s.PodsMatching(svc.Namespace, svc.Spec.Selector)
 	sel := setString(svc.Spec.Selector)
 	if len(selected) == 0 {
@@ -93,7 +95,7 @@ func (c *endpoints) compareSelection(s *Snapshot, svc *corev1.Service, wl worklo
 
 // compareSlices checks that the EndpointSlices list exactly the workload's
 // pod IPs, all ready.
-func (c *endpoints) compareSlices(s *Snapshot, svc *corev1.Service, wl workload) Result {
+func (c *endpoints) compareSlices(s *snapshot.Snapshot, svc *corev1.Service, wl workload) Result {
 	pods := wl.pods(s)
 	want := map[string]string{}
 	for _, p := range pods {
@@ -156,7 +158,7 @@ func (e endpoint) String() string {
 // sliceEndpoints returns the addresses of Service ns/name's EndpointSlices,
 // one per IP, sorted, leaving out terminating endpoints. An address counts as ready when any slice says so; a
 // missing ready condition means ready, as the API documents.
-func sliceEndpoints(s *Snapshot, ns, name string) []endpoint {
+func sliceEndpoints(s *snapshot.Snapshot, ns, name string) []endpoint {
 	byIP := map[string]*endpoint{}
 	for _, es := range s.SlicesFor(ns, name) {
 		for _, ep := range es.Endpoints {
@@ -186,7 +188,7 @@ func sliceEndpoints(s *Snapshot, ns, name string) []endpoint {
 }
 
 // readyEndpoints returns the ready addresses of Service ns/name.
-func readyEndpoints(s *Snapshot, ns, name string) []endpoint {
+func readyEndpoints(s *snapshot.Snapshot, ns, name string) []endpoint {
 	var out []endpoint
 	for _, e := range sliceEndpoints(s, ns, name) {
 		if e.ready {
@@ -205,7 +207,7 @@ type workload struct {
 }
 
 // findWorkload returns the named Deployment or StatefulSet.
-func findWorkload(s *Snapshot, ns, kind, name string) (workload, bool) {
+func findWorkload(s *snapshot.Snapshot, ns, kind, name string) (workload, bool) {
 	var sel *metav1.LabelSelector
 	var tmpl map[string]string
 	switch kind {
@@ -238,14 +240,14 @@ func (w workload) owns(p *corev1.Pod) bool {
 }
 
 // pods returns the workload's live pods, sorted by name.
-func (w workload) pods(s *Snapshot) []*corev1.Pod {
+func (w workload) pods(s *snapshot.Snapshot) []*corev1.Pod {
 	var out []*corev1.Pod
 	for _, p := range s.Pods {
 		if p.DeletionTimestamp == nil && w.owns(p) {
 			out = append(out, p)
 		}
 	}
-	sortObjects(out)
+	snapshot.SortByName(out)
 	return out
 }
 

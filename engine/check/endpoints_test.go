@@ -9,6 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 // Builders for hand-made snapshots, shared by this package's tests.
@@ -68,8 +70,8 @@ var (
 	debugLabels   = map[string]string{"app": "backend", "tier": "debug"}
 )
 
-func backendSnap(sel map[string]string, eps ...tEP) *Snapshot {
-	return &Snapshot{
+func backendSnap(sel map[string]string, eps ...tEP) *snapshot.Snapshot {
+	return &snapshot.Snapshot{
 		Deployments: []*appsv1.Deployment{tDeploy("ns", "backend", 2, backendLabels), tDeploy("ns", "backend-debug", 1, debugLabels)},
 		Pods: []*corev1.Pod{
 			tPod("ns", "backend-1", "10.0.0.1", true, backendLabels),
@@ -85,7 +87,7 @@ func TestEndpoints(t *testing.T) {
 	both := []tEP{{ip: "10.0.0.1", pod: "backend-1", ready: true}, {ip: "10.0.0.2", pod: "backend-2", ready: true}}
 	tests := []struct {
 		name string
-		snap *Snapshot
+		snap *snapshot.Snapshot
 		want Status
 		msg  []string
 	}{

@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/k8squest/k8squest/engine/dns"
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func init() { register("envResolvesTo", newEnvDNS) }
@@ -89,7 +90,7 @@ func (c *envDNS) Run(ctx context.Context, env *Env) Result {
 }
 
 // values groups the running pods by the variable's value.
-func (c *envDNS) values(s *Snapshot, wl workload) (map[string][]string, Result, bool) {
+func (c *envDNS) values(s *snapshot.Snapshot, wl workload) (map[string][]string, Result, bool) {
 	by := map[string][]string{}
 	running := 0
 	for _, p := range wl.pods(s) {
@@ -205,7 +206,7 @@ func triedList(nf *dns.NotFoundError) string {
 // ownerOf says which Service or pod in the snapshot holds the addresses: a
 // live pod before a Service and, when several share an address (pods on
 // the host network), the first by namespace and name.
-func ownerOf(s *Snapshot, ips []string) string {
+func ownerOf(s *snapshot.Snapshot, ips []string) string {
 	var out []string
 	for _, ip := range ips {
 		out = append(out, ownerOfIP(s, ip))
@@ -213,7 +214,7 @@ func ownerOf(s *Snapshot, ips []string) string {
 	return strings.Join(out, "; ")
 }
 
-func ownerOfIP(s *Snapshot, ip string) string {
+func ownerOfIP(s *snapshot.Snapshot, ip string) string {
 	var pods []*corev1.Pod
 	for _, p := range s.Pods {
 		if p.Status.PodIP == ip && p.DeletionTimestamp == nil {
@@ -221,7 +222,7 @@ func ownerOfIP(s *Snapshot, ip string) string {
 		}
 	}
 	if len(pods) > 0 {
-		sortObjects(pods)
+		snapshot.SortByName(pods)
 		return fmt.Sprintf("the IP of pod %s in namespace %s", pods[0].Name, pods[0].Namespace)
 	}
 	var svcs []*corev1.Service
@@ -231,7 +232,7 @@ func ownerOfIP(s *Snapshot, ip string) string {
 		}
 	}
 	if len(svcs) > 0 {
-		sortObjects(svcs)
+		snapshot.SortByName(svcs)
 		return fmt.Sprintf("the ClusterIP of Service %s in namespace %s", svcs[0].Name, svcs[0].Namespace)
 	}
 	return "no Service or pod of this level"

@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/k8squest/k8squest/engine/dns"
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 // fakeDNS answers A questions from a table; other names are NXDOMAIN.
@@ -46,8 +47,8 @@ func clientPod(name, value string, phase corev1.PodPhase) *corev1.Pod {
 	return p
 }
 
-func crossSnap(pods ...*corev1.Pod) *Snapshot {
-	return &Snapshot{
+func crossSnap(pods ...*corev1.Pod) *snapshot.Snapshot {
+	return &snapshot.Snapshot{
 		Deployments: []*appsv1.Deployment{tDeploy("front", "frontend-app", 2, map[string]string{"app": "frontend-app"})},
 		Pods:        pods,
 		Services: []*corev1.Service{

@@ -9,6 +9,8 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func ingPath(p string, pt networkingv1.PathType, svc string) networkingv1.HTTPIngressPath {
@@ -125,7 +127,7 @@ func TestIngressRoutesCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			env := &Env{Namespace: "ns", Snap: &Snapshot{Ingresses: []*networkingv1.Ingress{tc.ing}, Services: []*corev1.Service{svc}, EndpointSlices: tc.slices}}
+			env := &Env{Namespace: "ns", Snap: &snapshot.Snapshot{Ingresses: []*networkingv1.Ingress{tc.ing}, Services: []*corev1.Service{svc}, EndpointSlices: tc.slices}}
 			r := c.Run(context.Background(), env)
 			if r.Status != tc.status || !strings.Contains(r.Message, tc.msg) || !strings.Contains(r.Message, ingressEvaluated) {
 				t.Errorf("got %s %q, want %s containing %q", r.Status, r.Message, tc.status, tc.msg)

@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/k8squest/k8squest/engine/dns"
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 // l30DNS answers from a table keyed by "TYPE name".
@@ -96,26 +97,26 @@ func TestLevel30Checks(t *testing.T) {
 	vip.records["A web-cluster."+l30NS+".svc.cluster.local"] = []string{"10.96.100.50"}
 	for _, tc := range []struct {
 		name, typ, params string
-		snap              *Snapshot
+		snap              *snapshot.Snapshot
 		dns               *l30DNS
 		want              Status
 		says              string
 	}{
-		{"headless ok", "serviceHeadless", `{service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}}, nil, Pass, "clusterIP: None"},
-		{"virtual IP", "serviceHeadless", `{service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("10.96.100.50", l30Sel)}}, nil, Fail, "clusterIP 10.96.100.50, a virtual IP"},
-		{"no service", "serviceHeadless", `{service: web-cluster}`, &Snapshot{}, nil, Fail, "does not exist in namespace p1"},
-		{"wiring ok", "statefulSetService", `{statefulSet: web, service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}, Pods: l30Pods()}, nil, Pass, "(3 running)"},
-		{"other serviceName", "statefulSetService", `{statefulSet: web, service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, StatefulSets: []*appsv1.StatefulSet{l30Sts("other", 3, 3)}}, nil, Fail, `serviceName "other"`},
-		{"selector off", "statefulSetService", `{statefulSet: web, service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", map[string]string{"app": "x"})}, StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}}, nil, Fail, "selects app=x"},
-		{"not ready", "workloadReady", `{kind: StatefulSet, name: web}`, &Snapshot{StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 2)}, Pods: []*corev1.Pod{l30Pod("web-0", "10.244.0.1", true), l30Pod("web-1", "10.244.0.2", false)}}, nil, Fail, "2 of 3 replicas ready, 3 updated; not ready: web-1 (running, not ready)"},
-		{"old pods linger", "workloadReady", `{kind: StatefulSet, name: web}`, &Snapshot{StatefulSets: []*appsv1.StatefulSet{func() *appsv1.StatefulSet { o := l30Sts("web-cluster", 2, 3); o.Status.Replicas = 3; return o }()}}, nil, Fail, "rollout still in progress: 3 pods exist and 3 are ready for 2 replicas"},
-		{"ready", "workloadReady", `{kind: StatefulSet, name: web}`, &Snapshot{StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}}, nil, Pass, "3 of 3"},
-		{"pod dns ok", "statefulSetPodDNS", `{statefulSet: web, service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}, Pods: l30Pods()}, l30HeadlessDNS(), Pass, "web-2.web-cluster.p1.svc.cluster.local → 10.244.0.3"},
-		{"pod dns stale", "statefulSetPodDNS", `{statefulSet: web, service: web-cluster}`, &Snapshot{StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}, Pods: []*corev1.Pod{l30Pod("web-0", "10.244.0.1", true), l30Pod("web-1", "10.244.0.2", true), l30Pod("web-2", "10.244.0.9", true)}}, l30HeadlessDNS(), Fail, "→ 10.244.0.3; expected pod web-2's IP 10.244.0.9"},
-		{"pod dns down", "statefulSetPodDNS", `{statefulSet: web, service: web-cluster}`, &Snapshot{StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}, Pods: l30Pods()}, &l30DNS{down: true}, Unknown, "DNS unreachable"},
-		{"service dns ok", "headlessServiceDNS", `{service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, Pods: l30Pods()}, l30HeadlessDNS(), Pass, "resolves to the 3 ready pod IPs"},
-		{"service dns vip", "headlessServiceDNS", `{service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("10.96.100.50", l30Sel)}, Pods: l30Pods()}, vip, Fail, "resolves to 10.96.100.50, a virtual IP; expected the 3 ready pod IPs"},
-		{"service dns unready pod", "headlessServiceDNS", `{service: web-cluster}`, &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, Pods: []*corev1.Pod{l30Pod("web-0", "10.244.0.1", true), l30Pod("web-1", "10.244.0.2", true), l30Pod("web-2", "10.244.0.3", false)}}, l30HeadlessDNS(), Fail, "expected exactly the 2 ready pod IPs"},
+		{"headless ok", "serviceHeadless", `{service: web-cluster}`, &snapshot.Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}}, nil, Pass, "clusterIP: None"},
+		{"virtual IP", "serviceHeadless", `{service: web-cluster}`, &snapshot.Snapshot{Services: []*corev1.Service{l30Svc("10.96.100.50", l30Sel)}}, nil, Fail, "clusterIP 10.96.100.50, a virtual IP"},
+		{"no service", "serviceHeadless", `{service: web-cluster}`, &snapshot.Snapshot{}, nil, Fail, "does not exist in namespace p1"},
+		{"wiring ok", "statefulSetService", `{statefulSet: web, service: web-cluster}`, &snapshot.Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}, Pods: l30Pods()}, nil, Pass, "(3 running)"},
+		{"other serviceName", "statefulSetService", `{statefulSet: web, service: web-cluster}`, &snapshot.Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, StatefulSets: []*appsv1.StatefulSet{l30Sts("other", 3, 3)}}, nil, Fail, `serviceName "other"`},
+		{"selector off", "statefulSetService", `{statefulSet: web, service: web-cluster}`, &snapshot.Snapshot{Services: []*corev1.Service{l30Svc("None", map[string]string{"app": "x"})}, StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}}, nil, Fail, "selects app=x"},
+		{"not ready", "workloadReady", `{kind: StatefulSet, name: web}`, &snapshot.Snapshot{StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 2)}, Pods: []*corev1.Pod{l30Pod("web-0", "10.244.0.1", true), l30Pod("web-1", "10.244.0.2", false)}}, nil, Fail, "2 of 3 replicas ready, 3 updated; not ready: web-1 (running, not ready)"},
+		{"old pods linger", "workloadReady", `{kind: StatefulSet, name: web}`, &snapshot.Snapshot{StatefulSets: []*appsv1.StatefulSet{func() *appsv1.StatefulSet { o := l30Sts("web-cluster", 2, 3); o.Status.Replicas = 3; return o }()}}, nil, Fail, "rollout still in progress: 3 pods exist and 3 are ready for 2 replicas"},
+		{"ready", "workloadReady", `{kind: StatefulSet, name: web}`, &snapshot.Snapshot{StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}}, nil, Pass, "3 of 3"},
+		{"pod dns ok", "statefulSetPodDNS", `{statefulSet: web, service: web-cluster}`, &snapshot.Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}, Pods: l30Pods()}, l30HeadlessDNS(), Pass, "web-2.web-cluster.p1.svc.cluster.local → 10.244.0.3"},
+		{"pod dns stale", "statefulSetPodDNS", `{statefulSet: web, service: web-cluster}`, &snapshot.Snapshot{StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}, Pods: []*corev1.Pod{l30Pod("web-0", "10.244.0.1", true), l30Pod("web-1", "10.244.0.2", true), l30Pod("web-2", "10.244.0.9", true)}}, l30HeadlessDNS(), Fail, "→ 10.244.0.3; expected pod web-2's IP 10.244.0.9"},
+		{"pod dns down", "statefulSetPodDNS", `{statefulSet: web, service: web-cluster}`, &snapshot.Snapshot{StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)}, Pods: l30Pods()}, &l30DNS{down: true}, Unknown, "DNS unreachable"},
+		{"service dns ok", "headlessServiceDNS", `{service: web-cluster}`, &snapshot.Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, Pods: l30Pods()}, l30HeadlessDNS(), Pass, "resolves to the 3 ready pod IPs"},
+		{"service dns vip", "headlessServiceDNS", `{service: web-cluster}`, &snapshot.Snapshot{Services: []*corev1.Service{l30Svc("10.96.100.50", l30Sel)}, Pods: l30Pods()}, vip, Fail, "resolves to 10.96.100.50, a virtual IP; expected the 3 ready pod IPs"},
+		{"service dns unready pod", "headlessServiceDNS", `{service: web-cluster}`, &snapshot.Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, Pods: []*corev1.Pod{l30Pod("web-0", "10.244.0.1", true), l30Pod("web-1", "10.244.0.2", true), l30Pod("web-2", "10.244.0.3", false)}}, l30HeadlessDNS(), Fail, "expected exactly the 2 ready pod IPs"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Build(tc.typ, []byte(tc.params))
@@ -141,7 +142,7 @@ func TestSettlingWhenDNSContradictsTheAPI(t *testing.T) {
 	stale.records["A web-cluster."+l30NS+".svc.cluster.local"] = []string{"10.96.100.50"}
 	stale.ttl = 4
 	c, _ := Build("headlessServiceDNS", []byte(`{service: web-cluster}`))
-	env := &Env{Namespace: l30NS, Domain: "cluster.local", DNS: stale, Snap: &Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, Pods: l30Pods()}}
+	env := &Env{Namespace: l30NS, Domain: "cluster.local", DNS: stale, Snap: &snapshot.Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, Pods: l30Pods()}}
 	r := c.Run(context.Background(), env)
 	if r.Status != Fail || r.Settling != 5*time.Second {
 		t.Fatalf("got %s settling %s, want a failure settling for 5s", r.Status, r.Settling)

@@ -11,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func init() { register("networkPolicyAllows", newNetPolicy) }
@@ -144,7 +146,7 @@ func npNamespaceLabels(ns string) labels.Set {
 
 // npPeers returns the pods a case names: a Deployment's live pods, or one
 // pod that stands for any pod with the labels given.
-func npPeers(s *Snapshot, ns, deploy string, l map[string]string) ([]NPPod, string) {
+func npPeers(s *snapshot.Snapshot, ns, deploy string, l map[string]string) ([]NPPod, string) {
 	if deploy == "" {
 		return []NPPod{{Namespace: ns, Labels: l, Name: "a pod labelled " + setString(l)}}, ""
 	}
@@ -290,7 +292,7 @@ func npSelecting(pols []*networkingv1.NetworkPolicy, pod NPPod, dir networkingv1
 			out = append(out, p)
 		}
 	}
-	sortObjects(out)
+	snapshot.SortByName(out)
 	return out
 }
 

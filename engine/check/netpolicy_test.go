@@ -11,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func npSel(kv ...string) *metav1.LabelSelector {
@@ -130,7 +132,7 @@ func TestNetworkPolicyAllowsCheck(t *testing.T) {
 	  {name: front, fromDeployment: frontend, toDeployment: backend, port: 8080, expect: allow},
 	  {name: admin, fromDeployment: admin-tool, toDeployment: backend, port: http, expect: allow},
 	  {name: other, fromLabels: {app: other}, toDeployment: backend, port: 8080, expect: deny}]}`
-	snap := &Snapshot{}
+	snap := &snapshot.Snapshot{}
 	for _, n := range []string{"frontend", "backend", "admin-tool"} {
 		d, p := npDeploy(n)
 		snap.Deployments = append(snap.Deployments, d)
@@ -171,7 +173,7 @@ func TestNetworkPolicyAllowsCheck(t *testing.T) {
 		})
 	}
 	t.Run("missing deployment", func(t *testing.T) {
-		r := c.Run(context.Background(), &Env{Namespace: "ns", Snap: &Snapshot{}})
+		r := c.Run(context.Background(), &Env{Namespace: "ns", Snap: &snapshot.Snapshot{}})
 		if r.Status != Fail || !strings.Contains(r.Message, "Deployment frontend does not exist") {
 			t.Errorf("got %s %q", r.Status, r.Message)
 		}

@@ -9,6 +9,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func init() { register("serviceNodePort", newNodePort) }
@@ -106,7 +108,7 @@ func (c *nodePort) holder(ctx context.Context, env *Env, svc *corev1.Service) (*
 // several claim it, the first by namespace and name.
 func holdingNodePort(svcs []*corev1.Service, self *corev1.Service, port int32) *corev1.Service {
 	svcs = slices.Clone(svcs)
-	sortObjects(svcs)
+	snapshot.SortByName(svcs)
 	for _, s := range svcs {
 		if s.Namespace == self.Namespace && s.Name == self.Name {
 			continue

@@ -8,6 +8,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func tNodePortSvc(ns, name string, typ corev1.ServiceType, port, nodePort int32) *corev1.Service {
@@ -58,7 +60,7 @@ func TestNodePort(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := &Env{Namespace: "ns", Snap: &Snapshot{Services: tt.svcs}}
+			env := &Env{Namespace: "ns", Snap: &snapshot.Snapshot{Services: tt.svcs}}
 			if tt.lister != nil {
 				env.ClusterServices = tt.lister
 			}

@@ -11,6 +11,8 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 // The world of the order test: one namespace holding several objects of
@@ -123,7 +125,7 @@ func orderPolicies() []*networkingv1.NetworkPolicy {
 	return out
 }
 
-func orderSnapshot() *Snapshot {
+func orderSnapshot() *snapshot.Snapshot {
 	db := &appsv1.StatefulSet{
 		ObjectMeta: metav1.ObjectMeta{Namespace: orderNS, Name: "db", Generation: 1},
 		Spec: appsv1.StatefulSetSpec{Replicas: i32(3), ServiceName: "db", Selector: &metav1.LabelSelector{MatchLabels: dbLabels},
@@ -132,7 +134,7 @@ func orderSnapshot() *Snapshot {
 	}
 	ing := ingOf(ingRule("shop.local", ingPath("/", networkingv1.PathTypePrefix, "web-front")))
 	ing.Namespace, ing.Name = orderNS, "shop"
-	return &Snapshot{
+	return &snapshot.Snapshot{
 		Services:        orderServices(),
 		Pods:            orderPods(),
 		EndpointSlices:  orderSlices(),
@@ -158,7 +160,7 @@ func orderDNS() *l30DNS {
 }
 
 // shuffled returns a copy of s with every list in a random order.
-func shuffled(s *Snapshot, r *rand.Rand) *Snapshot {
+func shuffled(s *snapshot.Snapshot, r *rand.Rand) *snapshot.Snapshot {
 	c := *s
 	c.Services = shuffle(r, s.Services)
 	c.Pods = shuffle(r, s.Pods)
@@ -223,7 +225,7 @@ func TestVerdictsDoNotDependOnListOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			run := func(s *Snapshot) Result {
+			run := func(s *snapshot.Snapshot) Result {
 				return c.Run(context.Background(), &Env{Namespace: orderNS, Snap: s, DNS: orderDNS(), Domain: "cluster.local"})
 			}
 			want := run(base)

@@ -10,6 +10,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func init() { register("readinessProbe", newReadinessProbe) }
@@ -71,7 +73,7 @@ func (c *readinessProbe) Run(_ context.Context, env *Env) Result {
 }
 
 // services returns the Services to compare endpoints for.
-func (c *readinessProbe) services(s *Snapshot, ns string, d *appsv1.Deployment) ([]*corev1.Service, *Result) {
+func (c *readinessProbe) services(s *snapshot.Snapshot, ns string, d *appsv1.Deployment) ([]*corev1.Service, *Result) {
 	if c.Service != "" {
 		svc := s.Service(ns, c.Service)
 		if svc == nil {
@@ -86,7 +88,7 @@ func (c *readinessProbe) services(s *Snapshot, ns string, d *appsv1.Deployment) 
 			out = append(out, svc)
 		}
 	}
-	sortObjects(out)
+	snapshot.SortByName(out)
 	if len(out) == 0 {
 		r := fail("no Service in namespace %s selects the pods of Deployment %s (labels %s)", ns, c.Deployment, setString(d.Spec.Template.Labels))
 		return nil, &r
@@ -167,7 +169,7 @@ func (c *readinessProbe) probe(ctr *corev1.Container) (string, *Result) {
 // compare checks that the Service's EndpointSlices mark every live pod ready
 // exactly when the pod is Ready, list every live selected pod, and that at
 // least one is ready.
-func (c *readinessProbe) compare(s *Snapshot, ns string, svc *corev1.Service) (string, *Result) {
+func (c *readinessProbe) compare(s *snapshot.Snapshot, ns string, svc *corev1.Service) (string, *Result) {
 	pods := map[string]*corev1.Pod{}
 	for _, p := range s.PodsMatching(ns, svc.Spec.Selector) {
 		pods[p.Name] = p
@@ -195,8 +197,8 @@ func (c *readinessProbe) compare(s *Snapshot, ns string, svc *corev1.Service) (s
 				mismatch = append(mismatch, fmt.Sprintf("%s is listed but no longer exists", name))
 				continue
 			}
-			if ready != PodReady(p) {
-				mismatch = append(mismatch, fmt.Sprintf("%s: endpoint ready=%t, pod Ready=%t", name, ready, PodReady(p)))
+			if ready != snapshot.PodReady(p) {
+				mismatch = append(mismatch, fmt.Sprintf("%s: endpoint ready=%t, pod Ready=%t", name, ready, snapshot.PodReady(p)))
 			}
 			if ready {
 				readyN++

@@ -7,6 +7,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	utilptr "k8s.io/utils/ptr"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func init() { register("workloadReady", newReady) }
@@ -44,7 +46,7 @@ func (c *ready) Run(_ context.Context, env *Env) Result {
 	pods := env.Snap.PodsMatching(ns, sel)
 	var notReady []string
 	for _, p := range pods {
-		if !PodReady(p) {
+		if !snapshot.PodReady(p) {
 			notReady = append(notReady, podState(p))
 		}
 	}
@@ -63,7 +65,7 @@ func (c *ready) Run(_ context.Context, env *Env) Result {
 	return pass("%s %s: %d of %d replicas ready", c.Kind, c.Name, readyN, want)
 }
 
-func (c *ready) status(s *Snapshot, ns string) (want, readyN, updated, total int32, gen, observed int64, sel map[string]string, ok bool) {
+func (c *ready) status(s *snapshot.Snapshot, ns string) (want, readyN, updated, total int32, gen, observed int64, sel map[string]string, ok bool) {
 	if c.Kind == "StatefulSet" {
 		o := s.StatefulSet(ns, c.Name)
 		if o == nil {

@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/k8squest/k8squest/engine/dns"
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func init() { register("headlessServiceDNS", newServiceDNS) }
@@ -78,7 +79,7 @@ func (c *serviceDNS) compareA(name string, svc *corev1.Service, got []string, rc
 // expected returns the ready selected pods' IPs and their SRV target names.
 func (c *serviceDNS) expected(env *Env, svc *corev1.Service) (ips, targets []string) {
 	for _, p := range env.Snap.PodsMatching(svc.Namespace, svc.Spec.Selector) {
-		if !PodReady(p) || p.Status.PodIP == "" {
+		if !snapshot.PodReady(p) || p.Status.PodIP == "" {
 			continue
 		}
 		ips = append(ips, p.Status.PodIP)

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func init() { register("serviceExposed", newServiceExposed) }
@@ -91,7 +93,7 @@ func sxNodePorts(svc *corev1.Service) string {
 // w3ReadyCount counts the distinct endpoints of Service ns/name, and those
 // that are ready, over all its EndpointSlices. An endpoint listed in more
 // than one slice is ready when any of them says so, whatever their order.
-func w3ReadyCount(s *Snapshot, ns, name string) (ready, total int) {
+func w3ReadyCount(s *snapshot.Snapshot, ns, name string) (ready, total int) {
 	isReady := map[string]bool{}
 	for _, es := range s.SlicesFor(ns, name) {
 		for _, ep := range es.Endpoints {

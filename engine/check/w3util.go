@@ -7,6 +7,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 // Helpers shared by the ingressRoutes, networkPolicyAllows, readinessProbe
@@ -49,7 +51,7 @@ func ingressServicePorts(ports []corev1.ServicePort) string {
 // ready, and all endpoints, in the EndpointSlices that carry the Service port
 // named portName ("" for an unnamed port). A nil ready condition counts as
 // ready, as the EndpointSlice API defines.
-func ingressReadyEndpoints(s *Snapshot, ns, name, portName string) (ready, total int) {
+func ingressReadyEndpoints(s *snapshot.Snapshot, ns, name, portName string) (ready, total int) {
 	for _, es := range s.SlicesFor(ns, name) {
 		if !w3SliceHasPort(es.Ports, portName) {
 			continue

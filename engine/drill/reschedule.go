@@ -11,8 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 
-	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/dns"
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 func init() { register("statefulSetReschedule", newReschedule) }
@@ -104,7 +104,7 @@ func (d *reschedule) deletePod(ctx context.Context, env *Env, p *corev1.Pod, rec
 func (d *reschedule) waitReplacement(ctx context.Context, env *Env, old *corev1.Pod, rec *recorder) (*corev1.Pod, error) {
 	rec.step("waiting for StatefulSet %s to recreate %s", d.StatefulSet, old.Name)
 	p, err := waitPod(ctx, env.Client, old.Namespace, old.Name, func(p *corev1.Pod) bool {
-		return p.UID != old.UID && p.DeletionTimestamp == nil && p.Status.PodIP != "" && check.PodReady(p)
+		return p.UID != old.UID && p.DeletionTimestamp == nil && p.Status.PodIP != "" && snapshot.PodReady(p)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("wait for the replacement of %s: %w", old.Name, err)

@@ -10,7 +10,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 // SyncTimeout bounds how long Start waits for the first list of every watched type.
@@ -200,10 +200,10 @@ func (w *Watcher) ClearErr() {
 	w.mu.Unlock()
 }
 
-// Snapshot reads the caches into a check.Snapshot, every list sorted by
+// Snapshot reads the caches into a snapshot.Snapshot, every list sorted by
 // namespace and name.
-func (w *Watcher) Snapshot() *check.Snapshot {
-	s := &check.Snapshot{}
+func (w *Watcher) Snapshot() *snapshot.Snapshot {
+	s := &snapshot.Snapshot{}
 	for _, ns := range w.namespaces {
 		for _, k := range w.kinds[ns] {
 			// Only a kind missing from the informer scheme fails, and

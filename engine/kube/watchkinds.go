@@ -17,7 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 // watchedKind is one resource type the watcher caches in each namespace.
@@ -27,7 +27,7 @@ type watchedKind struct {
 	// probe lists at most one object, to learn whether the identity may list.
 	probe func(ctx context.Context, cs kubernetes.Interface, ns string) error
 	// collect appends the cached objects of namespace ns to s.
-	collect func(f informers.SharedInformerFactory, ns string, s *check.Snapshot) error
+	collect func(f informers.SharedInformerFactory, ns string, s *snapshot.Snapshot) error
 }
 
 // lister is the List call of every typed client.
@@ -38,7 +38,7 @@ type lister[L any] interface {
 // kindOf makes the table entry of one kind: the API group, version and
 // resource its informer watches, the snapshot field it fills, and the
 // typed client whose List probes the right to list it.
-func kindOf[T runtime.Object, L any](gv schema.GroupVersion, resource string, field func(*check.Snapshot) *[]T, client func(kubernetes.Interface, string) lister[L]) watchedKind {
+func kindOf[T runtime.Object, L any](gv schema.GroupVersion, resource string, field func(*snapshot.Snapshot) *[]T, client func(kubernetes.Interface, string) lister[L]) watchedKind {
 	gvr := gv.WithResource(resource)
 	return watchedKind{
 		resource: resource,
@@ -53,7 +53,7 @@ func kindOf[T runtime.Object, L any](gv schema.GroupVersion, resource string, fi
 			_, err := client(cs, ns).List(ctx, one)
 			return err
 		},
-		collect: func(f informers.SharedInformerFactory, ns string, s *check.Snapshot) error {
+		collect: func(f informers.SharedInformerFactory, ns string, s *snapshot.Snapshot) error {
 			gi, err := f.ForResource(gvr)
 			if err != nil {
 				return fmt.Errorf("read %s: %w", resource, err)
@@ -99,7 +99,7 @@ var watchedKinds = []watchedKind{
 
 // Short names for the table above.
 type (
-	snap = check.Snapshot
+	snap = snapshot.Snapshot
 	cs   = kubernetes.Interface
 )
 

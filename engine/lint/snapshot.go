@@ -4,14 +4,14 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 // snapshot builds what the game's checks read from the decoded objects:
 // Services, StatefulSets and Deployments, with their namespaces filled in.
 // Nothing that is not in the input is made up: no pods, no EndpointSlices.
-func (s *objectSet) snapshot() *check.Snapshot {
-	snap := &check.Snapshot{}
+func (s *objectSet) snapshot() *snapshot.Snapshot {
+	snap := &snapshot.Snapshot{}
 	seen := map[string]bool{}
 	for _, o := range s.objects {
 		switch x := o.obj.(type) {

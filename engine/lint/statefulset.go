@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 // statefulSetServiceRule runs the game's statefulSetService and
@@ -25,7 +26,7 @@ func statefulSetServiceRule(ctx context.Context, set *objectSet) []Finding {
 	return fs
 }
 
-func lintStatefulSet(ctx context.Context, set *objectSet, snap *check.Snapshot, o *object, sts *appsv1.StatefulSet) []Finding {
+func lintStatefulSet(ctx context.Context, set *objectSet, snap *snapshot.Snapshot, o *object, sts *appsv1.StatefulSet) []Finding {
 	name, svcName := o.loc.Name, sts.Spec.ServiceName
 	if svcName == "" {
 		f := finding(RuleServiceMissing, o.at("spec.serviceName"), "StatefulSet %s has no spec.serviceName, so its pods get no stable DNS names (%s-0.<service>); name a headless Service there", name, name)

@@ -8,9 +8,9 @@ import (
 
 	"k8s.io/utils/ptr"
 
-	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/kube"
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 // SettleTimeout bounds how long Setup waits for the level's workloads to be
@@ -51,7 +51,7 @@ func (s *Session) settle(ctx context.Context, rep cluster.Reporter) error {
 }
 
 // unready lists the level's workloads that are not fully ready yet.
-func (s *Session) unready(snap *check.Snapshot) []string {
+func (s *Session) unready(snap *snapshot.Snapshot) []string {
 	var out []string
 	for _, o := range s.spec.Objects {
 		ns, name, kind := o.GetNamespace(), o.GetName(), o.GetKind()

@@ -1,4 +1,7 @@
-package check
+// Package snapshot holds the read of a level's namespaces that the watcher
+// takes from its informer caches and that checks, the linter and drills
+// look at. It is a leaf: it imports only the Kubernetes API types.
+package snapshot
 
 import (
 	"cmp"
@@ -91,7 +94,7 @@ func (s *Snapshot) PodsMatching(ns string, sel map[string]string) []*corev1.Pod 
 			out = append(out, p)
 		}
 	}
-	sortObjects(out)
+	SortByName(out)
 	return out
 }
 
@@ -103,7 +106,7 @@ func (s *Snapshot) SlicesFor(ns, name string) []*discoveryv1.EndpointSlice {
 			out = append(out, es)
 		}
 	}
-	sortObjects(out)
+	SortByName(out)
 	return out
 }
 
@@ -119,18 +122,18 @@ func (s *Snapshot) HasNamespace(ns string) bool {
 
 // Sort orders every slice of s by namespace and name.
 func (s *Snapshot) Sort() {
-	sortObjects(s.Services)
-	sortObjects(s.Pods)
-	sortObjects(s.EndpointSlices)
-	sortObjects(s.StatefulSets)
-	sortObjects(s.Deployments)
-	sortObjects(s.Ingresses)
-	sortObjects(s.NetworkPolicies)
+	SortByName(s.Services)
+	SortByName(s.Pods)
+	SortByName(s.EndpointSlices)
+	SortByName(s.StatefulSets)
+	SortByName(s.Deployments)
+	SortByName(s.Ingresses)
+	SortByName(s.NetworkPolicies)
 	slices.Sort(s.Namespaces)
 }
 
-// sortObjects orders objects by namespace, then name.
-func sortObjects[T metav1.Object](objs []T) {
+// SortByName orders objects by namespace, then name, in place.
+func SortByName[T metav1.Object](objs []T) {
 	slices.SortFunc(objs, func(a, b T) int {
 		return cmp.Or(cmp.Compare(a.GetNamespace(), b.GetNamespace()), cmp.Compare(a.GetName(), b.GetName()))
 	})
