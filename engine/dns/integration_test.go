@@ -50,7 +50,7 @@ func TestSimDirectKubernetesService(t *testing.T) {
 
 func TestSimResolveSearchPath(t *testing.T) {
 	c := simCluster(t)
-	r, err := dns.ForCluster(context.Background(), c)
+	r, err := dns.ForCluster(c, dns.PortForwardOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
