@@ -40,6 +40,8 @@ const (
 	noPodGrace = 5 * time.Second
 	// retryAfter is how long a failed forward to a pod is not tried again.
 	retryAfter = 3 * time.Second
+	// maxOpenTries is how many forwards WaitReady tries before giving up.
+	maxOpenTries = 3
 	// shutWait bounds waiting for a stopped forward to end.
 	shutWait = 2 * time.Second
 )
@@ -154,13 +156,14 @@ func newForwarder(cs kubernetes.Interface, opts PortForwardOptions, open opener,
 }
 
 // WaitReady implements readyWaiter: it waits up to SetupTimeout for a Ready
-// DNS pod and opens the forward to it.
+// DNS pod and opens the forward to it, trying the forward up to
+// maxOpenTries times.
 func (f *forwarder) WaitReady(ctx context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, f.opts.SetupTimeout)
 	defer cancel()
-	for {
+	for try := 1; ; try++ {
 		if f.fw != nil && !f.fw.dead() {
 			return nil
 		}
@@ -169,11 +172,11 @@ func (f *forwarder) WaitReady(ctx context.Context) error {
 			return f.hinted(err)
 		}
 		err = f.openTo(ctx, pod)
-		if err == nil || ctx.Err() != nil || forbidden(err) {
+		if err == nil || ctx.Err() != nil || forbidden(err) || try == maxOpenTries {
 			return err
 		}
 		f.avoid = pod
-		// Another pod may become Ready, or this one answer, before the deadline.
+		// Another pod may become Ready, or this one answer, a little later.
 		select {
 		case <-f.pods.changes():
 		case <-time.After(retryAfter):

@@ -33,7 +33,7 @@ func TestSimPortForwardToFakeDNSPod(t *testing.T) {
 	}
 	waitReady(ctx, t, cs, ns, pod.Name)
 	start := time.Now()
-	r, err := dns.PortForward(ctx, c.REST, dns.PortForwardOptions{Namespace: ns})
+	r, err := dns.PortForward(ctx, c.REST, dns.PortForwardOptions{Namespace: ns, SetupTimeout: 10 * time.Second})
 	if err == nil {
 		_, err = r.Query(ctx, "kubernetes.default.svc.cluster.local", dns.A)
 		r.Close()
