@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
+
+	mdns "github.com/miekg/dns"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/kubernetes"
@@ -40,6 +43,10 @@ const (
 	noPodGrace = 5 * time.Second
 	// retryAfter is how long a failed forward to a pod is not tried again.
 	retryAfter = 3 * time.Second
+	// noAnswerTTL is how long a name that timed out is answered
+	// RcodeTimeout without asking again, so that a check asking it every
+	// second does not wait for it every time.
+	noAnswerTTL = 30 * time.Second
 	// maxOpenTries is how many forwards WaitReady tries before giving up.
 	maxOpenTries = 3
 	// shutWait bounds waiting for a stopped forward to end.
@@ -108,6 +115,8 @@ type forwarder struct {
 	failPod string
 	failAt  time.Time
 	failErr error
+	// noAnswer holds when each "type name" last timed out.
+	noAnswer map[string]time.Time
 }
 
 // NewPortForward returns a Resolver that asks a Running, Ready cluster DNS
@@ -152,7 +161,7 @@ func newForwarder(cs kubernetes.Interface, opts PortForwardOptions, open opener,
 		return nil, fmt.Errorf("port-forward to cluster DNS: %w", err)
 	}
 	return &forwarder{opts: opts, pods: pw, open: open, allowed: allowed,
-		timeout: DefaultTimeout, noPodGrace: noPodGrace}, nil
+		timeout: DefaultTimeout, noPodGrace: noPodGrace, noAnswer: map[string]time.Time{}}, nil
 }
 
 // WaitReady implements readyWaiter: it waits up to SetupTimeout for a Ready
@@ -190,6 +199,20 @@ func (f *forwarder) WaitReady(ctx context.Context) error {
 func (f *forwarder) Query(ctx context.Context, name string, t Type) (Answer, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	key := string(t) + " " + strings.TrimSuffix(name, ".")
+	if at, ok := f.noAnswer[key]; ok && time.Since(at) < noAnswerTTL {
+		return Answer{Name: mdns.Fqdn(name), Type: t, Rcode: RcodeTimeout}, nil
+	}
+	a, err := f.queryOpen(ctx, name, t)
+	if err == nil && a.Rcode == RcodeTimeout {
+		f.noAnswer[key] = time.Now()
+	}
+	return a, err
+}
+
+// queryOpen asks through the forward, opening it first when needed, and
+// once more through a new forward when the connection itself failed.
+func (f *forwarder) queryOpen(ctx context.Context, name string, t Type) (Answer, error) {
 	for attempt := 0; ; attempt++ {
 		if err := f.ensure(ctx); err != nil {
 			return Answer{}, fmt.Errorf("ask for %s %s: %w", t, name, err)

@@ -155,7 +155,8 @@ func TestForbiddenPortForwardSaysSo(t *testing.T) {
 func TestForwarderTimeoutDoesNotReopen(t *testing.T) {
 	f, o := newFakePods(t), newFakeOpener()
 	f.create(dnsPod("coredns-a", true))
-	o.serve("coredns-a", startServer(t))
+	s := startServer(t)
+	o.serve("coredns-a", s)
 	fw := newTestForwarder(t, f, o, allowAll, PortForwardOptions{})
 	fw.timeout = 300 * time.Millisecond
 	_, _, err := Resolve(context.Background(), fw, "backend", "default", "cluster.local", A)
@@ -168,6 +169,25 @@ func TestForwarderTimeoutDoesNotReopen(t *testing.T) {
 	}
 	if got := o.opens(); !reflect.DeepEqual(got, []string{"coredns-a"}) {
 		t.Fatalf("opened %q, want one forward", got)
+	}
+	// The checklist asks again every second: the name that timed out is
+	// not waited for again for a while.
+	start := time.Now()
+	_, _, err = Resolve(context.Background(), fw, "backend", "default", "cluster.local", A)
+	if !errors.As(err, &nf) || nf.Rcodes[len(nf.Rcodes)-1] != RcodeTimeout {
+		t.Fatalf("second Resolve: %v", err)
+	}
+	if d := time.Since(start); d >= fw.timeout {
+		t.Fatalf("second Resolve took %v, want no wait for the name that timed out", d)
+	}
+	bare := 0
+	for _, q := range s.questions() {
+		if q == "tcp backend." {
+			bare++
+		}
+	}
+	if bare != 1 {
+		t.Fatalf("server saw the bare name %d times, want once", bare)
 	}
 }
 
