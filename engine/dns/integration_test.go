@@ -86,6 +86,7 @@ func TestSimPTRForKubernetesService(t *testing.T) {
 }
 
 func TestSimPortForwardWithoutDNSPod(t *testing.T) {
+	t.Parallel()
 	c := simCluster(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -37,6 +37,7 @@ func simDNSPod(t *testing.T, cs kubernetes.Interface, ns, name string, gated boo
 // The first launch after a create: the DNS pod exists but is not Ready.
 // WaitReady waits for it, and DNS answers as soon as it is.
 func TestSimWaitReadyForPendingDNSPod(t *testing.T) {
+	t.Parallel()
 	c := simtest.Cluster(t)
 	ns, cs := simtest.Namespace(t, c), simtest.Clientset(t, c)
 	simDNSPod(t, cs, ns, "coredns-a", true)
@@ -67,6 +68,7 @@ func TestSimWaitReadyForPendingDNSPod(t *testing.T) {
 
 // A CoreDNS pod deleted mid-level: the next Query reopens to the other replica.
 func TestSimDNSPodDeletedMovesToOtherReplica(t *testing.T) {
+	t.Parallel()
 	c := simtest.Cluster(t)
 	ns, cs := simtest.Namespace(t, c), simtest.Clientset(t, c)
 	simDNSPod(t, cs, ns, "coredns-a", false)
@@ -97,6 +99,7 @@ func TestSimDNSPodDeletedMovesToOtherReplica(t *testing.T) {
 // An identity that may read pods but not port-forward is told so, through
 // the real API and SPDY path, at once.
 func TestSimPortForwardForbidden(t *testing.T) {
+	t.Parallel()
 	c := simtest.Cluster(t)
 	ns, cs := simtest.Namespace(t, c), simtest.Clientset(t, c)
 	simDNSPod(t, cs, ns, "coredns-a", false)
@@ -120,6 +123,7 @@ func TestSimPortForwardForbidden(t *testing.T) {
 
 // An identity that may not list pods there is told so.
 func TestSimPodListForbidden(t *testing.T) {
+	t.Parallel()
 	c := simtest.Cluster(t)
 	ns := simtest.Namespace(t, c)
 	id := simtest.Identity(t, c, ns, "nobody", nil, nil)

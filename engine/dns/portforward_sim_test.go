@@ -19,6 +19,7 @@ import (
 // serves nothing (kwok only simulates it): opening or using the forward must
 // fail within its timeouts instead of hanging.
 func TestSimPortForwardToFakeDNSPod(t *testing.T) {
+	t.Parallel()
 	c := simCluster(t)
 	ns := simtest.Namespace(t, c)
 	cs := simtest.Clientset(t, c)
