@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -64,5 +65,26 @@ func TestConnectWithDNSServerOnSim(t *testing.T) {
 	a, err := x.resolver.Query(context.Background(), "kubernetes.default.svc."+c.Domain, dns.A)
 	if err != nil || len(a.Records) != 1 {
 		t.Fatalf("Query through --dns-server %s: %+v, %v", c.DNSAddr, a, err)
+	}
+}
+
+// Cancelled while it waits for DNS, connect says it was cancelled.
+func TestConnectCancelledDuringDNSWaitOnSim(t *testing.T) {
+	c := simtest.Cluster(t)
+	g := &globals{provider: "current", kubeconfig: c.Kubeconfig, stdout: io.Discard, stderr: io.Discard}
+	x, err := newGame(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(x.close)
+	ctx, cancel := context.WithCancel(context.Background())
+	rep := func(e cluster.Event) {
+		if e.Step == dnsWaitStep && e.State == cluster.StepStarted {
+			cancel()
+		}
+	}
+	_, err = x.Connect(ctx, rep)
+	if !errors.Is(err, context.Canceled) || x.cluster != nil {
+		t.Fatalf("Connect = %v (cluster %v), want it cancelled and not connected", err, x.cluster)
 	}
 }

@@ -115,6 +115,11 @@ func (x *game) connect(ctx context.Context, rep cluster.Reporter, up bool) (stri
 	if r == nil {
 		return "", fmt.Errorf("reach the cluster DNS: %w", err)
 	}
+	if ctx.Err() != nil {
+		// Cancelled while waiting for DNS: that is not a DNS problem.
+		_ = r.Close()
+		return "", fmt.Errorf("wait for the cluster DNS: %w", ctx.Err())
+	}
 	if err != nil {
 		log.Printf("cluster DNS not ready at connect: %v", err)
 	}
