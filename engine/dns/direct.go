@@ -119,7 +119,7 @@ func (d *direct) exchangeTCP(ctx context.Context, c *mdns.Client, q *mdns.Msg) (
 	if err != nil {
 		return nil, fmt.Errorf("tcp dial: %w", err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	in, _, err := c.ExchangeWithConnContext(ctx, q.Copy(), conn)
 	if err != nil && isTimeout(err) {
 		return nil, fmt.Errorf("tcp exchange: %w: %w", errNoAnswer, err)

@@ -277,7 +277,7 @@ func (f *forwarder) explain(ctx context.Context, pod string, err error) error {
 // hinted adds the options' hint to a reason that no waiting will fix.
 func (f *forwarder) hinted(err error) error {
 	u, ok := IsUnavailable(err)
-	if !ok || f.opts.Hint == "" || !(errors.Is(err, ErrNoDNSPod) || forbidden(err)) {
+	if !ok || f.opts.Hint == "" || (!errors.Is(err, ErrNoDNSPod) && !forbidden(err)) {
 		return err
 	}
 	return &UnavailableError{Reason: u.Reason + "; " + f.opts.Hint, Err: u.Err}
