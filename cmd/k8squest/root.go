@@ -19,6 +19,7 @@ type globals struct {
 	namespace  string
 	kubeconfig string
 	context    string
+	dnsServer  string
 	player     bool
 	stdin      io.Reader
 	stdout     io.Writer
@@ -78,12 +79,17 @@ func newRootCmd(g *globals) *cobra.Command {
 		Short:         "Learn Kubernetes by fixing a real, broken cluster",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			_, err := g.dnsServerAddr()
+			return err
+		},
 	}
 	f := root.PersistentFlags()
 	f.StringVar(&g.provider, "provider", "", "cluster provider: kind, current or sim (default: $"+providers.EnvProvider+", else kind when Docker or Podman answers, else sim when neither is installed)")
 	f.StringVarP(&g.namespace, "namespace", "n", "", "namespace the level runs in (default: the level's own, k8squest)")
 	f.StringVar(&g.kubeconfig, "kubeconfig", "", "kubeconfig file for the current provider (default: $KUBECONFIG, else ~/.kube/config)")
 	f.StringVar(&g.context, "context", "", "kubeconfig context for the current provider")
+	f.StringVar(&g.dnsServer, "dns-server", "", "ask this DNS server (HOST:PORT) for the DNS checks instead of port-forwarding to the cluster's DNS pod")
 	f.Bool("debug", false, "write a debug log (client-go included) to "+debugLogPath()+"; also $"+EnvDebug)
 	play := newPlayCmd(g)
 	addRecreateFlag(root, &g.recreate)
