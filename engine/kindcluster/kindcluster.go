@@ -52,6 +52,8 @@ type Options struct {
 	Reporter cluster.Reporter
 	// WaitForReady bounds the wait for the control plane; default DefaultWaitForReady.
 	WaitForReady time.Duration
+	// CreateOptions are the node image and kind config a create uses.
+	CreateOptions
 }
 
 // Provider runs the kind cluster. It implements cluster.Provider.
