@@ -28,9 +28,6 @@ if [ -f "$ARCHIVE" ]; then
 	exit 0
 fi
 
-for b in kube-apiserver kube-controller-manager kube-scheduler etcd coredns; do
-	[ -x "$SIMBIN/$b" ] || die "$SIMBIN/$b is missing: build the sim's binaries first (go run ./cmd/k8squest cluster install --provider sim)"
-done
 step "debootstrap root file system" "$HERE/rootfs.sh" "$W/rootfs-$DEBIAN_SUITE"
 step "build kubeadm, kubelet, kubectl, kube-proxy" "$HERE/kubebins.sh"
 KBIN=$CACHE/bin/$KUBE_VERSION
@@ -62,7 +59,7 @@ stage_rootfs() {
 	install -m 0644 "$BASEFILES"/etc/crictl.yaml "$S/etc/"
 	install -m 0644 "$BASEFILES"/etc/default/* "$S/etc/default/"
 	install -m 0644 "$BASEFILES"/etc/sysctl.d/* "$S/etc/sysctl.d/"
-	install -m 0644 "$BASEFILES"/etc/systemd/system/*.* "$S/etc/systemd/system/"
+	find "$BASEFILES/etc/systemd/system" -maxdepth 1 -type f -exec install -m 0644 -t "$S/etc/systemd/system/" {} +
 	install -m 0644 "$BASEFILES"/etc/systemd/system/kubelet.service.d/* "$S/etc/systemd/system/kubelet.service.d/"
 	# containerd: kind's config for Debian's 1.6 (no fuse-overlayfs; our pause)
 	sed -e '/^\[proxy_plugins/,/^$/d' -e '/fuse-overlayfs/d' \
@@ -131,6 +128,9 @@ step "stage the node root file system" stage_rootfs
 # as one archive for the node's containerd.
 control_plane_images() {
 	local I=$W/img R b
+	for b in kube-apiserver kube-controller-manager kube-scheduler etcd coredns; do
+		[ -x "$SIMBIN/$b" ] || die "$SIMBIN/$b is missing: build the sim's binaries first (go run ./cmd/k8squest cluster install --provider sim)"
+	done
 	rm -rf "$I"
 	mkdir -p "$I"
 	local k=registry.k8s.io
@@ -168,7 +168,7 @@ step "make the control-plane images" control_plane_images
 
 BASE=k8squest.local/kind-base:$KEY
 step "import the base image" import_dir "$W/stage" "$BASE" "k8squest kind harness: kind $KIND_VERSION base on Debian $DEBIAN_SUITE" \
-	'ENV container=docker' 'STOPSIGNAL SIGRTMIN+3' 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]'
+	'ENV container=docker' 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]'
 
 # preload: kind's own way (pkg/build/nodeimage): run the base with sleep,
 # start containerd by hand, import the images pinned, commit.
