@@ -11,6 +11,19 @@ SYSCTLS=(kernel.panic kernel.panic_on_oops vm.overcommit_memory net.ipv4.ip_forw
 PATHS=(/etc/docker /etc/docker/key.json /var/lib/docker /run/docker /run/containerd /var/lib/containerd /var/lib/kubelet
 	/var/lib/cni /run/netns /etc/cni /opt/cni /var/run/docker.sock /etc/kubernetes)
 
+# listeners: protocol, address and program of every listening socket, except
+# those of the shared sim cluster (programs in $SIMBIN), which other users
+# start and stop at any time.
+listeners() {
+	local proto addr users pid exe
+	ss -Hltnup 2>/dev/null | awk '{print $1, $5, $7}' | while read -r proto addr users; do
+		pid=$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<<"$users")
+		exe=$(readlink "/proc/$pid/exe" 2>/dev/null || echo "?")
+		[[ "$exe" == "$SIMBIN"/* ]] && continue
+		echo "$proto $addr $exe"
+	done | sort -u
+}
+
 snapshot() {
 	local d=$1 s
 	mkdir -p "$d"
@@ -20,7 +33,7 @@ snapshot() {
 	{ ip route show table all; ip -6 route show table all; } 2>/dev/null | sort >"$d/routes"
 	nft list ruleset 2>/dev/null | grep -v '^\s*#' >"$d/nft" || true
 	{ iptables-save; ip6tables-save; } 2>/dev/null | grep -v '^[#:]' | sed 's/\[[0-9:]*\]//' >"$d/iptables" || true
-	ss -Hltnu 2>/dev/null | awk '{print $1, $5}' | sort -u >"$d/listeners"
+	listeners >"$d/listeners"
 	find /sys/fs/cgroup -maxdepth 2 -type d \( -name 'k8squest-kind' -o -name docker -o -name kubepods -o -name 'kubelet*' \) 2>/dev/null | sort >"$d/cgroups"
 	for s in "${PATHS[@]}"; do [ -e "$s" ] && echo "$s"; done >"$d/paths" || true
 	printf '%s\n' "${SYSCTLS[@]}" >/dev/null

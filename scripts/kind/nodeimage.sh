@@ -188,7 +188,33 @@ preload() {
 		"$id" "$IMG" >/dev/null
 }
 step "preload images and commit the node image" preload
-docker rmi "$BASE" >/dev/null
+# the control-plane images live on in the node image's containerd only
+docker rmi "$BASE" $(tar -xOf "$W/control-plane.tar" manifest.json | jq -r '.[].RepoTags[]') >/dev/null
 step "save the node image to the cache" docker save -o "$ARCHIVE.tmp" "$IMG"
+
+# stop_signal: kind's node image stops systemd with SIGRTMIN+3 (its
+# STOPSIGNAL); docker 20.10's import and commit cannot set it, so the saved
+# archive's image config gets it, and the image is loaded again from there.
+stop_signal() {
+	local d=$W/save cfg new
+	rm -rf "$d"
+	mkdir -p "$d"
+	tar -C "$d" -xf "$ARCHIVE.tmp"
+	cfg=$(jq -r '.[0].Config' "$d/manifest.json")
+	jq -c '.config.StopSignal = "SIGRTMIN+3"' "$d/$cfg" >"$d/config.new"
+	new=$(sha256sum "$d/config.new" | cut -d' ' -f1).json
+	rm "$d/$cfg"
+	mv "$d/config.new" "$d/$new"
+	jq -c --arg c "$new" '.[0].Config = $c' "$d/manifest.json" >"$d/manifest.new"
+	mv "$d/manifest.new" "$d/manifest.json"
+	tar -C "$d" -cf "$ARCHIVE.tmp" .
+	rm -rf "$d"
+	docker rmi "$IMG" >/dev/null
+	docker load -q -i "$ARCHIVE.tmp" >/dev/null
+	[ "$(docker image inspect -f '{{.Config.StopSignal}}' "$IMG")" = "SIGRTMIN+3" ] || die "the node image has no StopSignal"
+}
+step "set the node image's stop signal" stop_signal
 mv "$ARCHIVE.tmp" "$ARCHIVE"
+# the debootstrap'd root file system stays for rebuilds; the rest goes
+rm -rf "$W/stage" "$W/img" "$W/control-plane.tar"
 log "node image $IMG built and cached in $ARCHIVE"
