@@ -13,7 +13,7 @@ PAUSE_TAG=3.10.2
 DEBIAN_SUITE=bookworm
 # HARNESS_REV changes whenever the node image's recipe changes, so the cache
 # key moves with it.
-HARNESS_REV=1
+HARNESS_REV=2
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)

@@ -215,6 +215,11 @@ stop_signal() {
 }
 step "set the node image's stop signal" stop_signal
 mv "$ARCHIVE.tmp" "$ARCHIVE"
-# the debootstrap'd root file system stays for rebuilds; the rest goes
+# the debootstrap'd root file system stays for rebuilds; the rest goes, and
+# so do node images of other keys
 rm -rf "$W/stage" "$W/img" "$W/control-plane.tar"
+for old in "$CACHE"/node-*.tar; do [ "$old" = "$ARCHIVE" ] || rm -f "$old"; done
+for old in $(docker images --format '{{.Repository}}:{{.Tag}}' "${IMG%:*}"); do
+	[ "$old" = "$IMG" ] || docker rmi "$old" >/dev/null 2>&1 || log "kept $old (a container uses it)"
+done
 log "node image $IMG built and cached in $ARCHIVE"

@@ -9,6 +9,7 @@ ARCHIVE=$CACHE/standins-r$HARNESS_REV.tar
 W=$CACHE/work/standins
 docker_ok || die "the private dockerd is not running (scripts/kind/dockerd.sh start)"
 [ -f "$ARCHIVE" ] && exit 0
+rm -f "$CACHE"/standins-r*.tar
 BB=$(ls "$CACHE"/bin/busybox-* 2>/dev/null | head -1)
 [ -n "$BB" ] || die "no busybox built yet (scripts/kind/busybox.sh)"
 BBVER=$(basename "$BB"); BBVER=${BBVER#busybox-}; BBVER=${BBVER#*:}
@@ -56,3 +57,4 @@ import_dir "$R" "hashicorp/http-echo:1.0" \
 docker save -o "$ARCHIVE.tmp" busybox:1.28 busybox:1.36 nginx:1.27-alpine postgres:16-alpine hashicorp/http-echo:1.0
 mv "$ARCHIVE.tmp" "$ARCHIVE"
 log "stand-in images saved in $ARCHIVE"
+docker image prune -f >/dev/null

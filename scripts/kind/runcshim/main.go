@@ -3,7 +3,8 @@
 // refuses a negative oom_score_adj. On create and run it edits the bundle's
 // config.json, on exec the --process file: it removes CAP_SYS_RESOURCE from
 // every capability set and raises a negative oomScoreAdj to 0. Then it execs
-// the real runc with the same arguments.
+// the real runc with the same arguments. Where the bounding set holds
+// CAP_SYS_RESOURCE it changes nothing.
 //
 // The harness registers it as dockerd's default runtime, and installs it in
 // the kind node image as the runc containerd calls.
@@ -15,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -25,13 +27,30 @@ var realRunc = "/usr/sbin/runc"
 // dropped is the capability this machine withholds.
 const dropped = "CAP_SYS_RESOURCE"
 
+// capSysResource is CAP_SYS_RESOURCE's bit in a capability set.
+const capSysResource = 24
+
+// hasCap reports whether the bounding set in a /proc/PID/status text holds
+// the capability bit; where it does, the shim passes everything through.
+func hasCap(status string, bit uint) bool {
+	for _, line := range strings.Split(status, "\n") {
+		if v, ok := strings.CutPrefix(line, "CapBnd:"); ok {
+			set, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			return err == nil && set&(1<<bit) != 0
+		}
+	}
+	return false
+}
+
 // globalWithValue are runc's global flags that take a value.
 var globalWithValue = []string{"--root", "--log", "--log-format", "--criu", "--rootless"}
 
 func main() {
-	if err := fix(os.Args[1:]); err != nil {
-		fmt.Fprintf(os.Stderr, "runcshim: %v\n", err)
-		os.Exit(1)
+	if status, err := os.ReadFile("/proc/self/status"); err != nil || !hasCap(string(status), capSysResource) {
+		if err := fix(os.Args[1:]); err != nil {
+			fmt.Fprintf(os.Stderr, "runcshim: %v\n", err)
+			os.Exit(1)
+		}
 	}
 	argv := append([]string{realRunc}, os.Args[1:]...)
 	if err := syscall.Exec(realRunc, argv, os.Environ()); err != nil {

@@ -69,3 +69,17 @@ func TestOtherCommandsUntouched(t *testing.T) {
 		}
 	}
 }
+
+func TestHasCap(t *testing.T) {
+	here := "Name:\tsh\nCapBnd:\t000001fffeffffff\nCapAmb:\t0000000000000000\n"
+	full := "CapBnd:\t000001ffffffffff\n"
+	if hasCap(here, capSysResource) {
+		t.Fatal("CapBnd 000001fffeffffff holds CAP_SYS_RESOURCE")
+	}
+	if !hasCap(full, capSysResource) || !hasCap(here, 23) {
+		t.Fatal("capability bits that are set not seen")
+	}
+	if hasCap("Name:\tsh\n", capSysResource) {
+		t.Fatal("no CapBnd line means no capability")
+	}
+}
