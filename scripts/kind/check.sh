@@ -11,16 +11,18 @@ SYSCTLS=(kernel.panic kernel.panic_on_oops vm.overcommit_memory net.ipv4.ip_forw
 PATHS=(/etc/docker /etc/docker/key.json /var/lib/docker /run/docker /run/containerd /var/lib/containerd /var/lib/kubelet
 	/var/lib/cni /run/netns /etc/cni /opt/cni /var/run/docker.sock /etc/kubernetes)
 
-# listeners: protocol, address and program of every listening socket, except
-# those of the shared sim cluster (programs in $SIMBIN), which other users
-# start and stop at any time.
+# listeners: protocol, address and program of every listening socket of a
+# program the harness runs (Docker's and containerd's, and anything from its
+# cache or state). Other users' programs (the shared sim, test binaries) come
+# and go at any time, so they are left out.
 listeners() {
 	local proto addr users pid exe
 	ss -Hltnup 2>/dev/null | awk '{print $1, $5, $7}' | while read -r proto addr users; do
 		pid=$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<<"$users")
 		exe=$(readlink "/proc/$pid/exe" 2>/dev/null || echo "?")
-		[[ "$exe" == "$SIMBIN"/* ]] && continue
-		echo "$proto $addr $exe"
+		case "$exe" in
+		*/dockerd | */docker-proxy | */containerd* | */runc | "$STATE"/* | "$CACHE"/*) echo "$proto $addr $exe" ;;
+		esac
 	done | sort -u
 }
 
