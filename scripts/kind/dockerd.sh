@@ -57,7 +57,10 @@ start() {
 JSON
 	log "starting the private dockerd (socket $SOCK)"
 	# setsid: its own session, so nothing else signals it; stop uses the pidfile.
-	setsid dockerd --config-file "$STATE/daemon.json" >"$STATE/dockerd.log" 2>&1 </dev/null &
+	# The proxy is a closed local port: a pull fails at once, with no lookup
+	# or packet leaving the machine (every image here is built or loaded).
+	HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 NO_PROXY= http_proxy= https_proxy= no_proxy= \
+		setsid dockerd --config-file "$STATE/daemon.json" >"$STATE/dockerd.log" 2>&1 </dev/null &
 	local i
 	for i in $(seq 1 60); do
 		docker_ok && return 0

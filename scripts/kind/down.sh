@@ -18,14 +18,22 @@ if docker_ok; then
 fi
 "$HERE/dockerd.sh" stop
 
-# Anything left that runs from the harness's state (containerd, shims).
-for pid in $(pgrep -f -- "$STATE/" || true); do
-	[ "$pid" = "$$" ] && continue
+# leftovers: pids of the daemons' own programs (containerd, its shims,
+# docker-proxy) still running with the harness's state in their arguments.
+leftovers() {
+	local pid
+	for pid in $(pgrep -f -- "$STATE/" || true); do
+		case "$(cat /proc/"$pid"/comm 2>/dev/null)" in
+		containerd* | dockerd | docker-proxy | runc*) echo "$pid" ;;
+		esac
+	done
+}
+for pid in $(leftovers); do
 	log "stopping leftover process $pid: $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null | cut -c1-100)"
 	kill -TERM "$pid" 2>/dev/null || true
 done
-for i in $(seq 1 20); do pgrep -f -- "$STATE/" >/dev/null || break; sleep 0.5; done
-for pid in $(pgrep -f -- "$STATE/" || true); do kill -KILL "$pid" 2>/dev/null || true; done
+for i in $(seq 1 20); do [ -z "$(leftovers)" ] && break; sleep 0.5; done
+for pid in $(leftovers); do kill -KILL "$pid" 2>/dev/null || true; done
 
 # Mounts under the state dir (dockerd's data root, overlays, netns).
 for m in $(awk -v d="$STATE/" 'index($2, d) == 1 || $2 == substr(d, 1, length(d)-1) {print $2}' /proc/self/mounts | sort -r); do

@@ -14,8 +14,8 @@ dropped() { "$HERE/netfilter.sh" counters | awk '{print $2}'; }
 docker_ok || fail "the private dockerd is not running (make kind-up)"
 
 before=$(dropped)
-out=$(docker run --rm --network kind busybox:1.36 sh -c \
-	"ping -c 1 -W 2 ${BRIDGE_CIDR%/*} >/dev/null && echo bridge-ok; nc -w 3 $TARGET 80 </dev/null && echo egress-open || echo egress-blocked" 2>&1)
+out=$(docker run --rm --pull=never --network kind busybox:1.36 sh -c \
+	"ping -c 1 -W 2 ${BRIDGE_CIDR%/*} >/dev/null && echo bridge-ok; nc -w 3 $TARGET 80 </dev/null && echo egress-open || echo egress-blocked" 2>&1) || true
 after=$(dropped)
 echo "$out" | grep -q bridge-ok || fail "container could not reach the bridge address ${BRIDGE_CIDR%/*}: $out"
 echo "$out" | grep -q egress-blocked || fail "container reached $TARGET: $out"
@@ -23,9 +23,14 @@ echo "$out" | grep -q egress-blocked || fail "container reached $TARGET: $out"
 log "ok: container to $TARGET blocked; egress_dropped $before -> $after"
 
 if (cd "$REPO" && go run ./scripts/kind/loadimages -exists) 2>/dev/null; then
+	# a cluster just made has no default service account for a few seconds
+	for i in $(seq 1 60); do
+		kubectl --kubeconfig "$KUBECONFIG_GAME" get serviceaccount default >/dev/null 2>&1 && break
+		sleep 1
+	done
 	before=$(dropped)
 	out=$(kubectl --kubeconfig "$KUBECONFIG_GAME" run egress-test-$$ --image=busybox:1.36 --restart=Never --rm -i \
-		--pod-running-timeout=60s -- sh -c "nc -w 3 $TARGET 80 </dev/null && echo egress-open || echo egress-blocked" 2>&1)
+		--pod-running-timeout=60s -- sh -c "nc -w 3 $TARGET 80 </dev/null && echo egress-open || echo egress-blocked" 2>&1) || true
 	after=$(dropped)
 	echo "$out" | grep -q egress-blocked || fail "pod reached $TARGET (or did not run): $out"
 	[ "$after" -gt "$before" ] || fail "pod: drop counter did not grow ($before -> $after)"

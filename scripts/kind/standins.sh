@@ -8,7 +8,11 @@
 ARCHIVE=$CACHE/standins-r$HARNESS_REV.tar
 W=$CACHE/work/standins
 docker_ok || die "the private dockerd is not running (scripts/kind/dockerd.sh start)"
-[ -f "$ARCHIVE" ] && exit 0
+TAGS=(busybox:1.28 busybox:1.36 nginx:1.27-alpine postgres:16-alpine hashicorp/http-echo:1.0)
+if [ -f "$ARCHIVE" ]; then
+	docker image inspect "${TAGS[@]}" >/dev/null 2>&1 || docker load -q -i "$ARCHIVE" >/dev/null
+	exit 0
+fi
 rm -f "$CACHE"/standins-r*.tar
 BB=$(ls "$CACHE"/bin/busybox-* 2>/dev/null | head -1)
 [ -n "$BB" ] || die "no busybox built yet (scripts/kind/busybox.sh)"
@@ -54,7 +58,7 @@ import_dir "$R" "hashicorp/http-echo:1.0" \
 	"k8squest stand-in for hashicorp/http-echo:1.0: a static Go program (scripts/kind/httpecho) answering every path with -text on -listen (default :5678)" \
 	'EXPOSE 5678/tcp' 'ENTRYPOINT ["/http-echo"]'
 
-docker save -o "$ARCHIVE.tmp" busybox:1.28 busybox:1.36 nginx:1.27-alpine postgres:16-alpine hashicorp/http-echo:1.0
+docker save -o "$ARCHIVE.tmp" "${TAGS[@]}"
 mv "$ARCHIVE.tmp" "$ARCHIVE"
 log "stand-in images saved in $ARCHIVE"
 docker image prune -f >/dev/null

@@ -11,6 +11,8 @@ t0=$(date +%s.%N)
 step "Debian packages" "$HERE/packages.sh"
 # Record the machine before the first start, for kind-down to restore and check.
 if [ ! -d "$STATE/baseline" ]; then
+	[ -f "$STATE/docker.pid" ] && kill -0 "$(cat "$STATE/docker.pid")" 2>/dev/null &&
+		log "warning: no record of the machine, but the harness's dockerd runs: the record made now includes it"
 	"$HERE/check.sh" snapshot "$STATE/baseline.tmp" && mv "$STATE/baseline.tmp" "$STATE/baseline"
 	log "recorded the machine's state in $STATE/baseline"
 fi
