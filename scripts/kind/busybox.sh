@@ -14,7 +14,7 @@ ls "$CACHE"/bin/busybox-* >/dev/null 2>&1 && exit 0
 # A private apt configuration: the system's sources and lists stay as they are.
 echo "deb-src http://deb.debian.org/debian $DEBIAN_SUITE main" >"$W/apt/sources.list"
 APT=(-o Dir::Etc::SourceList="$W/apt/sources.list" -o Dir::Etc::SourceParts=/nonexistent
-	-o Dir::State::Lists="$W/apt/lists" -o Dir::Cache="$W/apt/cache" -o Debug::NoLocking=1)
+	-o Dir::State::Lists="$W/apt/lists" -o Dir::Cache="$W/apt/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
 if ! ls "$W"/busybox_*.dsc >/dev/null 2>&1; then
 	apt-get "${APT[@]}" -qq update
 	(cd "$W" && apt-get "${APT[@]}" -qq source --download-only busybox) >/dev/null
