@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/k8squest/k8squest/engine/cluster"
+	"github.com/k8squest/k8squest/engine/kindcluster"
 	"github.com/k8squest/k8squest/engine/providers"
 )
 
@@ -104,12 +105,19 @@ func newRootCmd(g *globals) *cobra.Command {
 // providerFor returns the chosen provider and tells the player which one it is
 // when the choice was not explicit.
 func (g *globals) providerFor(rep cluster.Reporter) (cluster.Provider, string, error) {
-	return providers.Get(g.provider, providers.Options{
+	return providers.Get(g.provider, g.providerOptions(rep, kindcluster.CreateOptions{}))
+}
+
+// providerOptions are the provider settings the flags give; kind, when not
+// zero, is the node image and config a new kind cluster is created with.
+func (g *globals) providerOptions(rep cluster.Reporter, kind kindcluster.CreateOptions) providers.Options {
+	return providers.Options{
 		Kubeconfig: g.kubeconfig,
 		Context:    g.context,
 		Reporter:   rep,
 		Recreate:   g.recreate,
-	})
+		Kind:       kind,
+	}
 }
 
 // addRecreateFlag adds --recreate to c.
