@@ -15,6 +15,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
+
+	"github.com/k8squest/k8squest/engine/check"
 )
 
 // QuotaName names the ResourceQuota, and the LimitRange, the game puts in
@@ -111,4 +113,25 @@ func waitQuotaCounted(ctx context.Context, cs kubernetes.Interface, ns string, h
 		return fmt.Errorf("wait for the quota controller to count ResourceQuota %s in %s: %w", QuotaName, ns, err)
 	}
 	return nil
+}
+
+// quotaError is an API error with what the quota refusal in it means.
+type quotaError struct {
+	err     error
+	explain string
+}
+
+func (e *quotaError) Error() string { return e.err.Error() + ": " + e.explain }
+func (e *quotaError) Unwrap() error { return e.err }
+
+// explainQuota adds to a quota refusal which quota is full and how to free
+// it; other errors come back unchanged.
+func explainQuota(err error) error {
+	if err == nil {
+		return nil
+	}
+	if s, ok := check.ExplainQuota(err.Error()); ok {
+		return &quotaError{err: err, explain: s}
+	}
+	return err
 }
