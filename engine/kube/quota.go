@@ -29,24 +29,26 @@ const QuotaName = "k8squest-level"
 const quotaSyncTimeout = 30 * time.Second
 
 // DefaultQuota is what one level namespace may hold. A World 3 level runs at
-// most four pods, four Services and no Secret or claim of its own; the
-// limits leave the player five times that room to experiment, and stop a
-// flood (a loop creating ConfigMaps, a Deployment scaled to 1000) long
-// before it hurts a shared cluster. The compute totals fit the pod count at
-// the LimitRange's defaults: 20 pods of 50m/64Mi requests and 500m/256Mi
-// limits.
+// most four pods, two Services, one node port and one LoadBalancer, and no
+// Secret or claim of its own; the limits leave the player about five times
+// that room to experiment (twice for the cluster-wide node ports and load
+// balancers), and stop a flood (a loop creating ConfigMaps, a Deployment
+// scaled to 1000) long before it hurts a shared cluster. The compute totals
+// admit the pod count at the LimitRange's defaults, 20 pods of 50m/64Mi
+// requests and 500m/256Mi limits, with room left, so that with defaults
+// the pod count is what stops a flood.
 var DefaultQuota = map[corev1.ResourceName]string{
 	corev1.ResourcePods:                   "20",
 	corev1.ResourceServices:               "10",
-	corev1.ResourceServicesNodePorts:      "3",
-	corev1.ResourceServicesLoadBalancers:  "1",
+	corev1.ResourceServicesNodePorts:      "4",
+	corev1.ResourceServicesLoadBalancers:  "2",
 	corev1.ResourceConfigMaps:             "20",
 	corev1.ResourceSecrets:                "10",
 	corev1.ResourcePersistentVolumeClaims: "5",
 	corev1.ResourceRequestsCPU:            "2",
 	corev1.ResourceRequestsMemory:         "2Gi",
-	corev1.ResourceLimitsCPU:              "10",
-	corev1.ResourceLimitsMemory:           "5Gi",
+	corev1.ResourceLimitsCPU:              "12",
+	corev1.ResourceLimitsMemory:           "6Gi",
 }
 
 // Defaults a container without requests or limits gets from the LimitRange,
