@@ -53,7 +53,7 @@ func escapes(player string) []escape {
 		{"Service with externalIPs", "apiVersion: v1\nkind: Service\nmetadata: {name: trap}\nspec:\n  ports: [{port: 80}]\n  externalIPs: [203.0.113.7]\n",
 			// The game's policy, or the sim's DenyServiceExternalIPs plugin,
 			// whichever the API server asks first.
-			[][]string{{kube.PolicyExternalIPs, kube.MsgExternalIPs}, {"spec.externalIPs", "use of external IPs is denied by admission control"}}},
+			[][]string{{kube.PolicyExternalIPs, kube.MsgExternalIPs}, {"external IPs is denied by admission control"}}},
 		{"NodePort Service where the level has none", "apiVersion: v1\nkind: Service\nmetadata: {name: np}\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n", [][]string{{kube.PolicyPlayerServices, kube.MsgNodePort}}},
 		{"LoadBalancer Service where the level has none", "apiVersion: v1\nkind: Service\nmetadata: {name: lb}\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n", [][]string{{kube.PolicyPlayerServices, kube.MsgLoadBalancer}}},
 		{"Endpoints pointing elsewhere", "apiVersion: v1\nkind: Endpoints\nmetadata: {name: backend-service}\nsubsets: [{addresses: [{ip: 10.96.0.1}], ports: [{port: 443}]}]\n", forbidden("create", "endpoints")},
