@@ -18,7 +18,7 @@ func (s *Session) grantPlayer(ctx context.Context) error {
 			return err
 		}
 	}
-	return s.protect(ctx)
+	return nil
 }
 
 // WritePlayerKubeconfig writes a kubeconfig for the player's identity,
