@@ -229,6 +229,10 @@ func TestQuotaStopsAFlood(t *testing.T) {
 		t.Fatalf("refusal %q explained as %q", refusedErr, explained)
 	}
 	t.Logf("flood: %d ConfigMaps made, then %v", made, refusedErr)
+	// The explanation's advice works for the player.
+	if out, ok := kubectlAs(t, kc, "describe", "resourcequota", kube.QuotaName); !ok || !strings.Contains(out, "configmaps") || !strings.Contains(out, "20") {
+		t.Errorf("player: kubectl describe resourcequota:\n%s", out)
+	}
 
 	scale := `{"spec":{"replicas":40}}`
 	if _, err := cs.AppsV1().Deployments(r.ns).Patch(ctx, "backend", types.MergePatchType, []byte(scale), metav1.PatchOptions{}); err != nil {
