@@ -75,7 +75,7 @@ func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
 		}
 	}
 	// Before anything is applied: a quota admits objects only once counted.
-	if err := s.protect(ctx); err != nil {
+	if err := s.protect(ctx, rep); err != nil {
 		return s.failed(rep, step, err)
 	}
 	if err := s.grantPlayer(ctx); err != nil {
