@@ -2,13 +2,19 @@ package kube
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 )
 
 func TestNamespaceLabels(t *testing.T) {
@@ -130,3 +136,37 @@ var (
 	metaGet    = metav1.GetOptions{}
 	metaUpdate = metav1.UpdateOptions{}
 )
+
+// TestProtectSkipsWhatIsForbidden checks that Protect labels the namespace,
+// and names instead of failing on the protections the identity may not make.
+func TestProtectSkipsWhatIsForbidden(t *testing.T) {
+	cs := fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "lvl", Labels: map[string]string{LabelAllowLoadBalancers: "true"}}})
+	forbid := func(a k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: a.GetResource().Resource}, "", errors.New("no"))
+	}
+	cs.PrependReactor("create", "resourcequotas", forbid)
+	cs.PrependReactor("get", "validatingadmissionpolicies", forbid)
+	skipped, err := Protect(context.Background(), cs, []string{"lvl"}, 22, Protections{NodePorts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(skipped, []string{"the ResourceQuota and LimitRange of namespace lvl", "the admission policies on Services"}) {
+		t.Fatalf("skipped %q", skipped)
+	}
+	ns, err := cs.CoreV1().Namespaces().Get(context.Background(), "lvl", metaGet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ns.Labels[psaPrefix+"enforce"] != "baseline" || ns.Labels[LabelAllowNodePorts] != "true" || ns.Labels[LabelLevel] != "22" {
+		t.Fatalf("labels %v", ns.Labels)
+	}
+	if _, stale := ns.Labels[LabelAllowLoadBalancers]; stale {
+		t.Fatalf("an allowance the level does not make was kept: %v", ns.Labels)
+	}
+	cs.PrependReactor("patch", "namespaces", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewInternalError(errors.New("etcd down"))
+	})
+	if _, err := Protect(context.Background(), cs, []string{"lvl"}, 22, Protections{}); err == nil || !strings.Contains(err.Error(), "label namespace lvl") {
+		t.Fatalf("another failure: %v", err)
+	}
+}
