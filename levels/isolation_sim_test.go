@@ -251,3 +251,18 @@ func TestQuotaStopsAFlood(t *testing.T) {
 	}
 	r.until(90*time.Second, "passing after the flood and the fix", passed)
 }
+
+// TestPrivilegedTemplateIsExplained makes, as the player, a Deployment's pods
+// privileged: the API server admits the Deployment with a warning and
+// refuses its pods, and the level's check says why.
+func TestPrivilegedTemplateIsExplained(t *testing.T) {
+	t.Parallel()
+	r := setUp(t, 21)
+	kc := playerKubeconfig(t, r)
+	patch := `[{"op":"add","path":"/spec/template/spec/containers/0/securityContext","value":{"privileged":true}}]`
+	out, ok := kubectlAs(t, kc, "patch", "deployment", "backend", "--type=json", "-p", patch)
+	if !ok || !strings.Contains(out, `would violate PodSecurity "restricted:v1.37"`) {
+		t.Fatalf("player: patch backend privileged: ok=%v\n%s", ok, out)
+	}
+	r.until(time.Minute, "naming the Pod Security refusal", is("backend-ready", check.Fail, "its pods cannot be created", psa, "privileged"))
+}

@@ -52,14 +52,16 @@ func quotaKeys(m map[string]string) []string {
 	return out
 }
 
-// replicaFailure explains why a Deployment's controller cannot create its
-// pods, when a quota stops it; "" otherwise.
+// replicaFailure says why a Deployment's controller cannot create its pods
+// (a full quota, explained; a pod Pod Security refuses, in the API server's
+// words); "" when it can.
 func replicaFailure(d *appsv1.Deployment) string {
 	for _, c := range d.Status.Conditions {
 		if c.Type == appsv1.DeploymentReplicaFailure && c.Status == corev1.ConditionTrue {
 			if s, ok := ExplainQuota(c.Message); ok {
 				return "; its pods cannot be created: " + s
 			}
+			return "; its pods cannot be created: " + c.Message
 		}
 	}
 	return ""

@@ -35,6 +35,11 @@ func TestReplicaFailureNamesTheQuota(t *testing.T) {
 	if got := replicaFailure(d); !strings.Contains(got, "its pods cannot be created: the namespace's ResourceQuota k8squest-level is full") {
 		t.Fatalf("got %q", got)
 	}
+	psa := `pods "web-7d4b9c-x2x" is forbidden: violates PodSecurity "baseline:v1.37": privileged (container "web" must not set securityContext.privileged=true)`
+	d.Status.Conditions[1].Message = psa
+	if got := replicaFailure(d); got != "; its pods cannot be created: "+psa {
+		t.Fatalf("a Pod Security refusal: %q", got)
+	}
 	d.Status.Conditions[1].Status = corev1.ConditionFalse
 	if got := replicaFailure(d); got != "" {
 		t.Fatalf("a cleared failure still shows: %q", got)
