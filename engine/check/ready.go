@@ -56,6 +56,9 @@ func (c *ready) Run(_ context.Context, env *Env) Result {
 		if len(notReady) > 0 {
 			msg += "; not ready: " + strings.Join(notReady, ", ")
 		}
+		if d := env.Snap.Deployment(ns, c.Name); c.Kind == "Deployment" && d != nil {
+			msg += replicaFailure(d)
+		}
 		return fail("%s", msg)
 	case total > want || readyN > want:
 		return fail("%s %s: rollout still in progress: %d pods exist and %d are ready for %d replicas (old ones are still going away)", c.Kind, c.Name, max(total, readyN), readyN, want)

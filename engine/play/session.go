@@ -74,6 +74,10 @@ func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
 			return s.failed(rep, step, err)
 		}
 	}
+	// Before anything is applied: a quota admits objects only once counted.
+	if err := s.protect(ctx, rep); err != nil {
+		return s.failed(rep, step, err)
+	}
 	if err := s.grantPlayer(ctx); err != nil {
 		return s.failed(rep, step, err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/drill"
+	"github.com/k8squest/k8squest/engine/kube"
 )
 
 // Spec is a level bound to a namespace, ready to play. The levels package
@@ -32,6 +33,9 @@ type Spec struct {
 	// PlayerRules are cluster-wide rules the player needs beyond the
 	// read-only view every player gets; most levels need none.
 	PlayerRules []rbacv1.PolicyRule
+	// Protections confine the player beyond RBAC: Pod Security, the
+	// Service types allowed, the quota.
+	Protections kube.Protections
 }
 
 // Item is one check of a level.
