@@ -25,7 +25,9 @@ type Session struct {
 	spec    Spec
 	cs      kubernetes.Interface
 	applier *kube.Applier
+	purger  *kube.Purger
 	dns     dns.Resolver
+	limits  settleLimits
 }
 
 // New binds spec to cluster c. The resolver answers the level's DNS checks;
@@ -39,7 +41,12 @@ func New(c *cluster.Cluster, spec Spec, r dns.Resolver) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to the cluster: %w", err)
 	}
-	return &Session{cluster: c, spec: spec, cs: cs, applier: kube.NewApplier(dyn, cs.Discovery()), dns: r}, nil
+	return &Session{
+		cluster: c, spec: spec, cs: cs, dns: r,
+		applier: kube.NewApplier(dyn, cs.Discovery()),
+		purger:  kube.NewPurger(dyn, cs.Discovery()),
+		limits:  defaultSettleLimits,
+	}, nil
 }
 
 // Namespace is the level's main namespace.
@@ -61,10 +68,11 @@ func (s *Session) namespaces() []string {
 	return append(out, extra...)
 }
 
-// Setup removes anything left from an earlier attempt, creates the level's
-// namespaces, applies the broken state and waits for its workloads to settle.
+// Setup removes anything left from an earlier attempt (in place: the
+// namespaces stay), creates the level's namespaces that are missing, applies
+// the broken state and waits for its workloads to settle.
 func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
-	if err := s.Teardown(ctx, rep); err != nil {
+	if err := s.clear(ctx, rep); err != nil {
 		return err
 	}
 	step := fmt.Sprintf("create the broken state of level %d in namespace %s", s.spec.Level, s.spec.Namespace)
@@ -139,20 +147,69 @@ func (s *Session) ServiceRanges(ctx context.Context) ([]netip.Prefix, error) {
 	return kube.ServiceCIDRs(ctx, s.cs)
 }
 
-// Teardown deletes every namespace of the level and waits until they are gone.
-func (s *Session) Teardown(ctx context.Context, rep cluster.Reporter) error {
+// clear empties every existing namespace of the level in place, keeping the
+// player's Role and RoleBinding, so that the broken state goes into clean
+// namespaces without waiting for the namespace controller. A namespace that
+// is still being deleted is waited out; a missing one is left to Setup.
+func (s *Session) clear(ctx context.Context, rep cluster.Reporter) error {
 	for _, ns := range s.namespaces() {
-		step := "remove namespace " + ns
-		if err := kube.DeleteNamespace(ctx, s.cs, ns); err != nil {
-			return s.failed(rep, step, err)
+		state, err := kube.StateOfNamespace(ctx, s.cs, ns)
+		if err != nil {
+			return s.failed(rep, "remove everything in namespace "+ns, err)
+		}
+		switch state {
+		case kube.NamespaceActive:
+			err = s.step(rep, "remove everything in namespace "+ns, func() error { return s.purger.Purge(ctx, ns) })
+		case kube.NamespaceTerminating:
+			err = s.step(rep, "wait for namespace "+ns+" to finish deleting", func() error { return kube.WaitNamespaceGone(ctx, s.cs, ns) })
+		case kube.NamespaceMissing:
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// Reset tears the level down and sets it up again.
+// Teardown deletes every namespace of the level and waits until they are
+// gone, reporting a step for each while it runs. The namespace is emptied
+// in place first, so that pods get at most kube.PurgePodGrace to stop.
+func (s *Session) Teardown(ctx context.Context, rep cluster.Reporter) error {
+	for _, ns := range s.namespaces() {
+		err := s.step(rep, "remove namespace "+ns, func() error {
+			state, err := kube.StateOfNamespace(ctx, s.cs, ns)
+			if err != nil || state == kube.NamespaceMissing {
+				return err
+			}
+			if state == kube.NamespaceActive {
+				if err := s.purger.Purge(ctx, ns); err != nil {
+					return err
+				}
+			}
+			return kube.DeleteNamespace(ctx, s.cs, ns)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Reset returns the level to its broken state: it empties the level's
+// namespaces in place and sets the broken state up again. The player's
+// identity and its access stay valid throughout.
 func (s *Session) Reset(ctx context.Context, rep cluster.Reporter) error {
 	return s.Setup(ctx, rep)
+}
+
+// step reports a step as started, runs f, and reports it done or failed.
+func (s *Session) step(rep cluster.Reporter, name string, f func() error) error {
+	rep.Report(cluster.Event{Step: name, State: cluster.StepStarted})
+	if err := f(); err != nil {
+		return s.failed(rep, name, err)
+	}
+	rep.Report(cluster.Event{Step: name, State: cluster.StepDone})
+	return nil
 }
 
 func (s *Session) failed(rep cluster.Reporter, step string, err error) error {
