@@ -2,6 +2,8 @@ package levels_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -69,4 +71,40 @@ func BenchmarkCheckOnce(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkReset measures `k8squest reset`: from a level in play (with the
+// level's solution applied, so that the reset has work to undo) back to
+// its broken state, settled, for each level (-bench 'Reset/level-30$' for
+// one). It reports the median of the iterations (-benchtime 5x for five).
+func BenchmarkReset(b *testing.B) {
+	for id := 21; id <= 30; id++ {
+		b.Run(fmt.Sprintf("level-%d", id), func(b *testing.B) { benchReset(b, id) })
+	}
+}
+
+func benchReset(b *testing.B, id int) {
+	r := setUp(b, id)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	var took []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		r.applySolution()
+		b.StartTimer()
+		start := time.Now()
+		if err := r.s.Reset(ctx, nil); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	b.ReportMetric(float64(median(took).Milliseconds()), "median-ms")
+}
+
+// median returns the middle of ds (the upper one of the two middles).
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
