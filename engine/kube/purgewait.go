@@ -49,14 +49,14 @@ func (p *Purger) waitGone(ctx context.Context, ns string, objs []doomed) error {
 // want, and returns what is left when ctx ends first.
 func (p *Purger) waitType(ctx context.Context, gvr schema.GroupVersionResource, ns string, want map[types.UID]doomed) []string {
 	ri := p.dyn.Resource(gvr).Namespace(ns)
-	lw := &cache.ListWatch{
+	lw := cache.ToListWatcherWithWatchListSemantics(&cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			return ri.List(ctx, o)
 		},
 		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
 			return ri.Watch(ctx, o)
 		},
-	}
+	}, p.dyn)
 	var store cache.Store
 	remaining := func() []string {
 		var out []string
