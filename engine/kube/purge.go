@@ -30,7 +30,7 @@ const PurgePodGrace int64 = 2
 const purgeRounds = 6
 
 // purgeWorkers is how many API requests Purge has in flight at once.
-const purgeWorkers = 8
+const purgeWorkers = 16
 
 // Purger empties a namespace in place: it deletes every namespaced object a
 // level or its player made, found through discovery, and keeps the objects
@@ -66,7 +66,9 @@ func (d doomed) String() string {
 
 // Purge deletes everything in namespace ns that the game does not keep (see
 // Kept), waits until it is actually gone, and then deletes the namespace's
-// events. A namespace that does not exist is already empty.
+// events. Objects that controllers re-create while their owners go away are
+// deleted in a further round. A namespace that does not exist is already
+// empty; one of the cluster's own (see Protected) is refused.
 func (p *Purger) Purge(ctx context.Context, ns string) error {
 	if Protected(ns) {
 		return fmt.Errorf("empty namespace %s: it belongs to the cluster or to the game, not to a level; choose another namespace with -n", ns)
@@ -77,22 +79,58 @@ func (p *Purger) Purge(ctx context.Context, ns string) error {
 	if err != nil {
 		return fmt.Errorf("empty namespace %s: %w", ns, err)
 	}
-	for range purgeRounds {
-		left, err := p.list(ctx, res, ns)
-		if err != nil {
-			return fmt.Errorf("empty namespace %s: %w", ns, err)
+	left, err := p.list(ctx, res, ns)
+	for round := 0; err == nil && len(left) > 0; round++ {
+		if round == purgeRounds {
+			return fmt.Errorf("empty namespace %s: objects were still being re-created after %d rounds of deletion: %s", ns, purgeRounds, names(left))
 		}
-		if len(left) == 0 {
-			return p.dropEvents(ctx, res, ns)
-		}
-		if err := p.deleteAll(ctx, left); err != nil {
-			return fmt.Errorf("empty namespace %s: %w", ns, err)
-		}
-		if err := p.waitGone(ctx, ns, left); err != nil {
-			return fmt.Errorf("empty namespace %s: %w", ns, err)
+		if err = p.deleteAll(ctx, left); err == nil {
+			left, err = p.settle(ctx, ns, left)
 		}
 	}
-	return fmt.Errorf("empty namespace %s: objects were still being re-created after %d rounds of deletion", ns, purgeRounds)
+	if err != nil {
+		return fmt.Errorf("empty namespace %s: %w", ns, err)
+	}
+	return p.dropEvents(ctx, res, ns)
+}
+
+// settle waits until the deleted objects that outlive their delete call
+// (pods, objects held by finalizers) are gone, and returns what is left of
+// the types it deleted from: objects that controllers re-created while their
+// owners went away. Only those types are looked at again: a controller
+// re-creates what it manages, and an owner deleted before its dependents
+// leaves none behind for it to act on. The types nothing lingers in are
+// listed while the wait runs; the wait's own watch shows the others.
+func (p *Purger) settle(ctx context.Context, ns string, deleted []doomed) ([]doomed, error) {
+	linger := lingering(deleted)
+	waiting := uids(linger)
+	var others []schema.GroupVersionResource
+	for gvr := range uids(deleted) {
+		if _, ok := waiting[gvr]; !ok {
+			others = append(others, gvr)
+		}
+	}
+	var listed []doomed
+	var listErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		listed, listErr = p.list(ctx, others, ns)
+	}()
+	fresh, waitErr := p.waitGone(ctx, ns, linger)
+	<-done
+	if err := errors.Join(waitErr, listErr); err != nil {
+		return nil, err
+	}
+	return append(listed, fresh...), nil
+}
+
+func names(objs []doomed) string {
+	s := make([]string, len(objs))
+	for i, d := range objs {
+		s[i] = d.String()
+	}
+	return strings.Join(s, ", ")
 }
 
 // resources lists, through discovery, every namespaced resource type that can
@@ -182,12 +220,28 @@ func isEvents(gvr schema.GroupVersionResource) bool {
 	return gvr.Resource == "events" && (gvr.Group == "" || gvr.Group == "events.k8s.io")
 }
 
+// lingering returns the objects that may outlive their delete call: pods,
+// which the kubelet stops first, and objects held by finalizers. Any other
+// object is gone when the API answers the delete; one that gained a
+// finalizer meanwhile shows up in Purge's next list.
+func lingering(objs []doomed) []doomed {
+	var out []doomed
+	for _, d := range objs {
+		if isPod(d.gvr) || len(d.obj.GetFinalizers()) > 0 || d.obj.GetDeletionTimestamp() != nil {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func isPod(gvr schema.GroupVersionResource) bool { return gvr.Group == "" && gvr.Resource == "pods" }
+
 // deleteTier orders deletion so that controllers do not re-create what was
 // just deleted: owners first (a Deployment before its ReplicaSet, a Service
 // before its EndpointSlices), then owned objects, then pods.
 func deleteTier(d doomed) int {
 	switch {
-	case d.gvr.Group == "" && d.gvr.Resource == "pods":
+	case isPod(d.gvr):
 		return 2
 	case len(d.obj.GetOwnerReferences()) > 0:
 		return 1
@@ -217,7 +271,7 @@ func (p *Purger) deleteAll(ctx context.Context, objs []doomed) error {
 func (p *Purger) deleteOne(ctx context.Context, d doomed) error {
 	bg := metav1.DeletePropagationBackground
 	opts := metav1.DeleteOptions{PropagationPolicy: &bg}
-	if d.gvr.Group == "" && d.gvr.Resource == "pods" {
+	if isPod(d.gvr) {
 		opts.GracePeriodSeconds = podGrace(d.obj)
 	}
 	err := p.dyn.Resource(d.gvr).Namespace(d.obj.GetNamespace()).Delete(ctx, d.obj.GetName(), opts)

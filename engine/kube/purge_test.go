@@ -208,3 +208,42 @@ func keys(m map[string]bool) []string {
 	slices.Sort(out)
 	return out
 }
+
+// A controller that has not yet seen its owner's deletion re-creates a pod
+// under the same name (a StatefulSet does); Purge deletes it in a further
+// round.
+func TestPurgeDeletesWhatControllersRecreate(t *testing.T) {
+	p, dyn := fakePurger(obj("v1", "Pod", "lvl", "web-0", "web"))
+	again := obj("v1", "Pod", "lvl", "web-0", "web")
+	again.SetUID("uid-Pod-web-0-again")
+	recreated := false
+	podsGVR := schema.GroupVersionResource{Version: "v1", Resource: "pods"}
+	dyn.PrependReactor("delete", "pods", func(clienttesting.Action) (bool, runtime.Object, error) {
+		if recreated {
+			return false, nil, nil
+		}
+		recreated = true
+		if err := dyn.Tracker().Delete(podsGVR, "lvl", "web-0"); err != nil {
+			return true, nil, err
+		}
+		return true, nil, dyn.Tracker().Create(podsGVR, again.DeepCopy(), "lvl")
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.Purge(ctx, "lvl"); err != nil {
+		t.Fatal(err)
+	}
+	l, err := dyn.Resource(podsGVR).Namespace("lvl").List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deletes := 0
+	for _, a := range dyn.Actions() {
+		if a.Matches("delete", "pods") {
+			deletes++
+		}
+	}
+	if !recreated || deletes != 2 || len(l.Items) != 0 {
+		t.Fatalf("re-created %v, %d pod deletions (want 2); pods left: %v", recreated, deletes, l.Items)
+	}
+}

@@ -19,35 +19,37 @@ import (
 	watchtools "k8s.io/client-go/tools/watch"
 )
 
-// waitGone blocks, on watches, until none of objs exists any more (an object
-// re-created under the same name has a new UID and does not count). When ctx
-// ends first, the error names what is left and its finalizers.
-func (p *Purger) waitGone(ctx context.Context, ns string, objs []doomed) error {
+// waitGone blocks, on watches, until none of objs exists any more, and
+// returns the other objects of their types that Purge must delete: an object
+// re-created under the same name has a new UID, and is one of those. When
+// ctx ends first, the error names what is left and its finalizers.
+func (p *Purger) waitGone(ctx context.Context, ns string, objs []doomed) ([]doomed, error) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var left []string
+	var fresh []doomed
 	for gvr, want := range uids(objs) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if rest := p.waitType(ctx, gvr, ns, want); len(rest) > 0 {
-				mu.Lock()
-				left = append(left, rest...)
-				mu.Unlock()
-			}
+			rest, more := p.waitType(ctx, gvr, ns, want)
+			mu.Lock()
+			defer mu.Unlock()
+			left, fresh = append(left, rest...), append(fresh, more...)
 		}()
 	}
 	wg.Wait()
 	if len(left) == 0 {
-		return nil
+		return fresh, nil
 	}
 	sort.Strings(left)
-	return fmt.Errorf("still there after waiting: %s: %w", strings.Join(left, ", "), context.Cause(ctx))
+	return nil, fmt.Errorf("still there after waiting: %s: %w", strings.Join(left, ", "), context.Cause(ctx))
 }
 
 // waitType waits until no object of type gvr in ns has one of the UIDs in
-// want, and returns what is left when ctx ends first.
-func (p *Purger) waitType(ctx context.Context, gvr schema.GroupVersionResource, ns string, want map[types.UID]doomed) []string {
+// want, and returns the others Purge must delete; or, when ctx ends first,
+// what is left of want.
+func (p *Purger) waitType(ctx context.Context, gvr schema.GroupVersionResource, ns string, want map[types.UID]doomed) ([]string, []doomed) {
 	ri := p.dyn.Resource(gvr).Namespace(ns)
 	lw := cache.ToListWatcherWithWatchListSemantics(&cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
@@ -80,11 +82,27 @@ func (p *Purger) waitType(ctx context.Context, gvr schema.GroupVersionResource, 
 	// store tells what is left after each deletion.
 	cond := func(watch.Event) (bool, error) { return len(remaining()) == 0, nil }
 	_, err := watchtools.UntilWithSync(ctx, lw, &unstructured.Unstructured{}, pre, cond)
-	if err == nil {
-		return nil
+	switch {
+	case err == nil:
+		return nil, others(gvr, store, want)
+	case store == nil || errors.Is(err, watchtools.ErrWatchClosed):
+		return []string{fmt.Sprintf("%s (%v)", gvr.Resource, err)}, nil
 	}
-	if store == nil || errors.Is(err, watchtools.ErrWatchClosed) {
-		return []string{fmt.Sprintf("%s (%v)", gvr.Resource, err)}
+	return remaining(), nil
+}
+
+// others returns the objects in store that are not in want and that Purge
+// does not keep.
+func others(gvr schema.GroupVersionResource, store cache.Store, want map[types.UID]doomed) []doomed {
+	var out []doomed
+	for _, o := range store.List() {
+		u, ok := o.(*unstructured.Unstructured)
+		if !ok {
+			continue
+		}
+		if _, old := want[u.GetUID()]; !old && !Kept(gvr.GroupResource(), u.GetName()) {
+			out = append(out, doomed{gvr: gvr, obj: u.DeepCopy()})
+		}
 	}
-	return remaining()
+	return out
 }
