@@ -2,10 +2,12 @@ package play
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"sort"
 	"strings"
+	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -72,6 +74,7 @@ func (s *Session) namespaces() []string {
 // namespaces stay), creates the level's namespaces that are missing, applies
 // the broken state and waits for its workloads to settle.
 func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
+	rep = serialized(rep)
 	if err := s.clear(ctx, rep); err != nil {
 		return err
 	}
@@ -82,6 +85,12 @@ func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
 			return s.failed(rep, step, err)
 		}
 	}
+	// The watch that settle needs syncs while the broken state is applied.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w := kube.NewWatcher(s.cs, s.namespaces())
+	started := make(chan error, 1)
+	go func() { started <- w.Start(ctx) }()
 	if err := s.grantPlayer(ctx); err != nil {
 		return s.failed(rep, step, err)
 	}
@@ -89,7 +98,7 @@ func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
 		return s.failed(rep, step, err)
 	}
 	rep.Report(cluster.Event{Step: step, State: cluster.StepDone})
-	return s.settle(ctx, rep)
+	return s.settle(ctx, rep, w, started)
 }
 
 // applyBroken applies the level's objects. Another player may take a fixed
@@ -152,31 +161,29 @@ func (s *Session) ServiceRanges(ctx context.Context) ([]netip.Prefix, error) {
 // namespaces without waiting for the namespace controller. A namespace that
 // is still being deleted is waited out; a missing one is left to Setup.
 func (s *Session) clear(ctx context.Context, rep cluster.Reporter) error {
-	for _, ns := range s.namespaces() {
+	return s.eachNamespace(func(ns string) error {
 		state, err := kube.StateOfNamespace(ctx, s.cs, ns)
 		if err != nil {
 			return s.failed(rep, "remove everything in namespace "+ns, err)
 		}
 		switch state {
 		case kube.NamespaceActive:
-			err = s.step(rep, "remove everything in namespace "+ns, func() error { return s.purger.Purge(ctx, ns) })
+			return s.step(rep, "remove everything in namespace "+ns, func() error { return s.purger.Purge(ctx, ns) })
 		case kube.NamespaceTerminating:
-			err = s.step(rep, "wait for namespace "+ns+" to finish deleting", func() error { return kube.WaitNamespaceGone(ctx, s.cs, ns) })
+			return s.step(rep, "wait for namespace "+ns+" to finish deleting", func() error { return kube.WaitNamespaceGone(ctx, s.cs, ns) })
 		case kube.NamespaceMissing:
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // Teardown deletes every namespace of the level and waits until they are
 // gone, reporting a step for each while it runs. The namespace is emptied
 // in place first, so that pods get at most kube.PurgePodGrace to stop.
 func (s *Session) Teardown(ctx context.Context, rep cluster.Reporter) error {
-	for _, ns := range s.namespaces() {
-		err := s.step(rep, "remove namespace "+ns, func() error {
+	rep = serialized(rep)
+	return s.eachNamespace(func(ns string) error {
+		return s.step(rep, "remove namespace "+ns, func() error {
 			state, err := kube.StateOfNamespace(ctx, s.cs, ns)
 			if err != nil || state == kube.NamespaceMissing {
 				return err
@@ -188,11 +195,38 @@ func (s *Session) Teardown(ctx context.Context, rep cluster.Reporter) error {
 			}
 			return kube.DeleteNamespace(ctx, s.cs, ns)
 		})
-		if err != nil {
-			return err
-		}
+	})
+}
+
+// eachNamespace runs f for every namespace of the level at once and joins
+// their errors.
+func (s *Session) eachNamespace(f func(ns string) error) error {
+	nss := s.namespaces()
+	errs := make([]error, len(nss))
+	var wg sync.WaitGroup
+	for i, ns := range nss {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f(ns)
+		}()
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// serialized returns a Reporter that passes one event at a time to rep, for
+// steps that run at once.
+func serialized(rep cluster.Reporter) cluster.Reporter {
+	if rep == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	return func(e cluster.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		rep(e)
+	}
 }
 
 // Reset returns the level to its broken state: it empties the level's

@@ -41,18 +41,15 @@ type settleLimits struct {
 
 var defaultSettleLimits = settleLimits{idle: SettleTimeout, max: SettleMax, pull: 90 * time.Second, unschedulable: 30 * time.Second}
 
-// settle waits, on watch events, until every Deployment and StatefulSet the
-// level applied has all its replicas ready, so the player starts from the
-// broken state and not from a half-started one. It reports what each
-// waiting pod waits for, and gives up with ErrCannotStart when a pod stays
-// blocked.
-func (s *Session) settle(ctx context.Context, rep cluster.Reporter) error {
+// settle waits, on the events of w (whose Start reports on started), until
+// every Deployment and StatefulSet the level applied has all its replicas
+// ready, so the player starts from the broken state and not from a
+// half-started one. It reports what each waiting pod waits for, and gives
+// up with ErrCannotStart when a pod stays blocked.
+func (s *Session) settle(ctx context.Context, rep cluster.Reporter, w *kube.Watcher, started <-chan error) error {
 	step := "wait for the level's workloads"
 	rep.Report(cluster.Event{Step: step, State: cluster.StepStarted})
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	w := kube.NewWatcher(s.cs, s.namespaces())
-	if err := w.Start(ctx); err != nil {
+	if err := <-started; err != nil {
 		return s.failed(rep, step, err)
 	}
 	t := newSettleTracker(s.limits, time.Now())
