@@ -175,3 +175,44 @@ func qualified(gr schema.GroupResource) string {
 	}
 	return gr.Resource + "." + gr.Group
 }
+
+// TestTeardownReportsAndRemovesNamespaces: teardown removes every namespace
+// of the level (level 27 has two) and reports a step for each while it runs.
+func TestTeardownReportsAndRemovesNamespaces(t *testing.T) {
+	t.Parallel()
+	r := setUp(t, 27)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	spec, err := r.level.Spec(r.ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nss []string
+	for _, ns := range spec.Namespaces {
+		nss = append(nss, ns)
+	}
+	if len(nss) != 2 {
+		t.Fatalf("level 27 uses namespaces %v; want two", nss)
+	}
+	var mu sync.Mutex
+	var steps []string
+	rep := cluster.Reporter(func(e cluster.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		steps = append(steps, e.State.String()+" "+e.Step)
+	})
+	start := time.Now()
+	if err := r.s.Teardown(ctx, rep); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("teardown took %s", time.Since(start).Round(time.Millisecond))
+	for _, ns := range nss {
+		if _, err := r.cs.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			t.Errorf("namespace %s after teardown: %v, want NotFound", ns, err)
+		}
+		started, done := slices.Index(steps, "started remove namespace "+ns), slices.Index(steps, "done remove namespace "+ns)
+		if started < 0 || done < started {
+			t.Errorf("steps %q: want started, then done, remove namespace %s", steps, ns)
+		}
+	}
+}
