@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -177,9 +178,14 @@ func (s *Session) clear(ctx context.Context, rep cluster.Reporter) error {
 	})
 }
 
-// Teardown deletes every namespace of the level and waits until they are
-// gone, reporting a step for each while it runs. The namespace is emptied
-// in place first, so that pods get at most kube.PurgePodGrace to stop.
+// teardownPurgeTimeout bounds the in-place emptying that Teardown does
+// before it deletes a namespace.
+const teardownPurgeTimeout = 30 * time.Second
+
+// Teardown deletes every namespace of the level, all at once, and waits
+// until they are gone, reporting a step for each while it runs. Each is
+// emptied in place first, so that pods get at most kube.PurgePodGrace to
+// stop and the namespace controller finds nothing left to wait for.
 func (s *Session) Teardown(ctx context.Context, rep cluster.Reporter) error {
 	rep = serialized(rep)
 	return s.eachNamespace(func(ns string) error {
@@ -189,9 +195,12 @@ func (s *Session) Teardown(ctx context.Context, rep cluster.Reporter) error {
 				return err
 			}
 			if state == kube.NamespaceActive {
-				if err := s.purger.Purge(ctx, ns); err != nil {
-					return err
-				}
+				// Only a head start: what the purge could not remove, the
+				// namespace controller still tries, and DeleteNamespace
+				// reports.
+				pctx, cancel := context.WithTimeout(ctx, teardownPurgeTimeout)
+				_ = s.purger.Purge(pctx, ns)
+				cancel()
 			}
 			return kube.DeleteNamespace(ctx, s.cs, ns)
 		})
