@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
 	utilptr "k8s.io/utils/ptr"
 )
 
@@ -45,7 +44,7 @@ func (c *ready) Run(_ context.Context, env *Env) Result {
 	var notReady []string
 	for _, p := range pods {
 		if !PodReady(p) {
-			notReady = append(notReady, podState(p))
+			notReady = append(notReady, WaitOf(p).Text)
 		}
 	}
 	switch {
@@ -85,13 +84,6 @@ func (c *ready) status(s *Snapshot, ns string) (want, readyN, updated, total int
 
 // replicas is a workload's wanted replicas; the API defaults nil to 1.
 func replicas(p *int32) int32 { return utilptr.Deref(p, 1) }
-
-func podState(p *corev1.Pod) string {
-	if p.Status.Phase != corev1.PodRunning {
-		return fmt.Sprintf("%s (%s)", p.Name, p.Status.Phase)
-	}
-	return p.Name + " (running, not ready)"
-}
 
 // Resolve maps a namespace role from the level spec to a namespace name; the
 // empty role is the level's main namespace.

@@ -22,7 +22,8 @@ type Spec struct {
 	// Namespace is the level's main namespace.
 	Namespace string
 	// Namespaces maps each role the level uses ("" for the main one) to a
-	// namespace name. Every one is created by Setup and deleted by Reset.
+	// namespace name. Setup creates each one that is missing and empties the
+	// others in place; Teardown deletes them.
 	Namespaces map[string]string
 	// Objects are the broken state, namespaces already filled in.
 	Objects []*unstructured.Unstructured
