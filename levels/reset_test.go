@@ -66,7 +66,8 @@ spec:
 // TestResetLeavesNothingBehind: after the player made objects of several
 // kinds (and the admin a Secret, which the player may not), a reset removes
 // every object that existed before it, keeps the player's Role and
-// RoleBinding (same UIDs: the access never lapsed), brings the broken state
+// RoleBinding (same UIDs: the access never lapsed) and the level's quota and
+// LimitRange, brings the broken state
 // back, and the player's kubeconfig still works.
 func TestResetLeavesNothingBehind(t *testing.T) {
 	t.Parallel()
@@ -111,7 +112,8 @@ func TestResetLeavesNothingBehind(t *testing.T) {
 
 	after := r.objects(ctx)
 	kept := map[string]bool{"roles.rbac.authorization.k8s.io/k8squest-player": true, "rolebindings.rbac.authorization.k8s.io/k8squest-player": true,
-		"serviceaccounts/default": true, "configmaps/kube-root-ca.crt": true}
+		"serviceaccounts/default": true, "configmaps/kube-root-ca.crt": true,
+		"resourcequotas/k8squest-level": true, "limitranges/k8squest-level": true}
 	for uid, name := range before {
 		if _, still := after[uid]; still != kept[name] {
 			t.Errorf("%s: still there after the reset: %v, want %v", name, still, kept[name])
