@@ -48,3 +48,15 @@ bench:
 # fuzz runs every fuzz target for FUZZTIME (default 10s; FUZZTIME=1m for longer).
 fuzz:
 	@scripts/fuzz.sh
+
+# kind-up prepares this machine for the kind provider (root): a private
+# Docker daemon, the node image built offline, stand-in images and egress
+# rules. It prints export lines: eval "$(make -s kind-up)". See scripts/kind.
+.PHONY: kind-up kind-down
+kind-up:
+	@scripts/kind/up.sh
+
+# kind-down deletes the kind cluster, stops what kind-up started and checks
+# that the machine is as kind-up found it.
+kind-down:
+	@scripts/kind/down.sh

@@ -8,6 +8,7 @@ import (
 
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/drill"
+	"github.com/k8squest/k8squest/engine/kube"
 )
 
 // Level is one validated level.
@@ -37,6 +38,8 @@ type Level struct {
 	Drill    *DrillSpec
 	// PlayerAccess are the cluster-wide rules the level grants the player.
 	PlayerAccess []rbacv1.PolicyRule
+	// Protections confine the player beyond RBAC (see kube.Protect).
+	Protections kube.Protections
 
 	broken   []manifestDoc
 	solution []manifestDoc

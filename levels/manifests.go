@@ -83,7 +83,7 @@ func (l *Level) Spec(ns string) (play.Spec, error) {
 	if err != nil {
 		return play.Spec{}, err
 	}
-	s := play.Spec{Level: l.ID, Namespace: ns, Namespaces: nss, Objects: objs, PlayerRules: l.PlayerAccess}
+	s := play.Spec{Level: l.ID, Namespace: ns, Namespaces: nss, Objects: objs, PlayerRules: l.PlayerAccess, Protections: l.Protections}
 	for _, c := range l.Checks {
 		s.Checks = append(s.Checks, play.Item{ID: c.ID, Title: c.Title, Check: c.Check})
 	}

@@ -28,6 +28,7 @@ type fileSpec struct {
 	// PlayerAccess lists cluster-wide RBAC rules the player needs beyond the
 	// read-only view every player has; the game grants exactly these.
 	PlayerAccess []rbacv1.PolicyRule `json:"playerAccess"`
+	isolationSpec
 }
 
 type hintSpec struct {

@@ -13,6 +13,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/k8squest/k8squest/engine/cluster"
+	"github.com/k8squest/k8squest/engine/kindcluster"
+	"github.com/k8squest/k8squest/engine/providers"
 	"github.com/k8squest/k8squest/engine/sim"
 )
 
@@ -40,31 +42,49 @@ func clusterSub(g *globals, use, short string, act clusterAction) *cobra.Command
 		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return g.withProvider(cmd.Context(), 0, act)
+			return g.withProvider(cmd.Context(), upFlags{}, act)
 		},
 	}
 }
 
+// upFlags are the provider-specific flags of `cluster up`.
+type upFlags struct {
+	apiPort int
+	kind    kindcluster.CreateOptions
+	// kindFlag names --image or --config when given on the command line.
+	kindFlag string
+}
+
 func newClusterUpCmd(g *globals) *cobra.Command {
-	var apiPort int
+	var f upFlags
+	env := kindcluster.CreateOptionsFromEnv()
 	c := &cobra.Command{
 		Use:   "up",
 		Short: "Start the cluster (building what it needs) and wait until it is ready",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return g.withProvider(cmd.Context(), apiPort, clusterUp)
+			for _, name := range []string{"image", "config"} {
+				if cmd.Flags().Changed(name) {
+					f.kindFlag = "--" + name
+				}
+			}
+			return g.withProvider(cmd.Context(), f, clusterUp)
 		},
 	}
-	c.Flags().IntVar(&apiPort, "api-port", 0, "sim: API server port on 127.0.0.1 (default: a free port)")
+	c.Flags().IntVar(&f.apiPort, "api-port", 0, "sim: API server port on 127.0.0.1 (default: a free port)")
+	c.Flags().StringVar(&f.kind.NodeImage, "image", env.NodeImage,
+		"kind: node image for a new cluster, as kind's --image (default: $"+kindcluster.EnvNodeImage+", else kind's own)")
+	c.Flags().StringVar(&f.kind.ConfigFile, "config", env.ConfigFile,
+		"kind: kind Cluster config file for a new cluster, as kind's --config (default: $"+kindcluster.EnvConfigFile+")")
 	addRecreateFlag(c, &g.recreate)
 	return c
 }
 
 // withProvider builds the provider with a progress display and runs act.
-func (g *globals) withProvider(ctx context.Context, apiPort int, act clusterAction) error {
+func (g *globals) withProvider(ctx context.Context, f upFlags, act clusterAction) error {
 	prog := newStepPrinter(g.stdout)
 	defer prog.stop()
-	p, err := g.clusterProvider(prog.report, apiPort)
+	p, err := g.clusterProvider(prog.report, f)
 	if err != nil {
 		return err
 	}
@@ -72,11 +92,14 @@ func (g *globals) withProvider(ctx context.Context, apiPort int, act clusterActi
 }
 
 // clusterProvider returns the provider for the cluster commands. --api-port
-// only means something to sim, which providers.Options does not carry, so an
-// explicit sim is built here.
-func (g *globals) clusterProvider(rep cluster.Reporter, apiPort int) (cluster.Provider, error) {
+// only means something to sim and --image and --config only to kind, which
+// providers.Options does not carry, so those providers are built here.
+func (g *globals) clusterProvider(rep cluster.Reporter, f upFlags) (cluster.Provider, error) {
 	if g.provider == sim.Name {
-		return sim.New(sim.Options{Reporter: rep, APIPort: apiPort}), nil
+		if err := noKindFlags(f, sim.Name); err != nil {
+			return nil, err
+		}
+		return sim.New(sim.Options{Reporter: rep, APIPort: f.apiPort}), nil
 	}
 	p, reason, err := g.providerFor(rep)
 	if err != nil {
@@ -85,10 +108,41 @@ func (g *globals) clusterProvider(rep cluster.Reporter, apiPort int) (cluster.Pr
 	if reason != "" {
 		fmt.Fprintln(g.stderr, reason)
 	}
-	if _, ok := p.(*sim.Provider); ok && apiPort != 0 {
-		p = sim.New(sim.Options{Reporter: rep, APIPort: apiPort})
+	switch p.(type) {
+	case *sim.Provider:
+		if err := noKindFlags(f, sim.Name); err != nil {
+			return nil, err
+		}
+		if f.apiPort != 0 {
+			p = sim.New(sim.Options{Reporter: rep, APIPort: f.apiPort})
+		}
+	case *kindcluster.Provider:
+		if f.kind == (kindcluster.CreateOptions{}) {
+			break
+		}
+		if err := f.kind.Validate(); err != nil {
+			return nil, fmt.Errorf("--image/--config (or $%s/$%s): %w",
+				kindcluster.EnvNodeImage, kindcluster.EnvConfigFile, err)
+		}
+		p, _, err = providers.Get(kindcluster.Name, g.providerOptions(rep, f.kind))
+		if err != nil {
+			return nil, err
+		}
+	default:
+		if err := noKindFlags(f, p.Name()); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
+}
+
+// noKindFlags refuses --image and --config for a provider other than kind.
+// Values from the environment are ignored there: they are kind's defaults.
+func noKindFlags(f upFlags, provider string) error {
+	if f.kindFlag != "" {
+		return fmt.Errorf("%s is a kind option; the %s provider does not take it", f.kindFlag, provider)
+	}
+	return nil
 }
 
 func clusterInstall(ctx context.Context, g *globals, p cluster.Provider) error {

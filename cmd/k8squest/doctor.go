@@ -24,11 +24,10 @@ import (
 
 // doctorOptions are the flags of `k8squest doctor statefulset`.
 type doctorOptions struct {
-	drill     bool
-	yes       bool
-	format    string
-	dnsServer string
-	ordinal   int
+	drill   bool
+	yes     bool
+	format  string
+	ordinal int
 }
 
 func newDoctorCmd(g *globals) *cobra.Command {
@@ -64,7 +63,6 @@ func newDoctorStatefulSetCmd(g *globals) *cobra.Command {
 	f.BoolVar(&o.drill, "drill", false, "after the checks pass, delete one pod and confirm that its replacement and DNS come back")
 	f.BoolVar(&o.yes, "yes", false, "do not ask before the drill deletes a pod")
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
-	f.StringVar(&o.dnsServer, "dns-server", "", "ask this DNS server (host:port) instead of the cluster's own DNS")
 	f.IntVar(&o.ordinal, "ordinal", -1, "the pod the drill deletes, by ordinal (default: the last one)")
 	return cmd
 }
@@ -89,7 +87,7 @@ func (g *globals) runDoctor(ctx context.Context, name string, o *doctorOptions) 
 	if err != nil {
 		return err
 	}
-	r, dnsErr := g.doctorResolver(ctx, c, o)
+	r, dnsErr := g.openDNS(ctx, c, nil)
 	if r != nil {
 		defer r.Close()
 	}
@@ -145,21 +143,6 @@ func getStatefulSet(ctx context.Context, c *cluster.Cluster, ns, name string) (*
 	return sts, nil
 }
 
-// doctorResolver opens the DNS the checks ask; on failure the DNS checks
-// report that they cannot observe, and the error says why.
-func (g *globals) doctorResolver(ctx context.Context, c *cluster.Cluster, o *doctorOptions) (dns.Resolver, error) {
-	if o.dnsServer != "" {
-		return dns.Direct(o.dnsServer), nil
-	}
-	r, err := dns.ForCluster(ctx, c)
-	if err != nil {
-		return nil, fmt.Errorf("%w (pass --dns-server host:port to ask a DNS server directly)", err)
-	}
-	return r, nil
-}
-
-// doctorSession binds the level-30 checks, and the drill when asked, to the
-// StatefulSet. The spec has no objects: Setup and Teardown are never called.
 func doctorSession(c *cluster.Cluster, sts *appsv1.StatefulSet, r dns.Resolver, o *doctorOptions) (*play.Session, error) {
 	items, err := doctorChecks(sts.Name, sts.Spec.ServiceName)
 	if err != nil {

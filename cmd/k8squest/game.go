@@ -114,9 +114,18 @@ func (x *game) connect(ctx context.Context, rep cluster.Reporter, up bool) (stri
 	if err := x.preflight(ctx, c, rep, up); err != nil {
 		return "", err
 	}
-	r, err := dns.ForCluster(ctx, c)
-	if err != nil {
+	// DNS is never fatal: without it the DNS checks say Unknown and why.
+	r, err := x.g.openDNS(ctx, c, rep)
+	if r == nil {
 		return "", fmt.Errorf("reach the cluster DNS: %w", err)
+	}
+	if ctx.Err() != nil {
+		// Cancelled while waiting for DNS: that is not a DNS problem.
+		_ = r.Close()
+		return "", fmt.Errorf("wait for the cluster DNS: %w", ctx.Err())
+	}
+	if err != nil {
+		log.Printf("cluster DNS not ready at connect: %v", err)
 	}
 	x.provider, x.cluster, x.resolver = p, c, r
 	log.Printf("connected to the %s (kubeconfig %s, DNS %q)", x.describe(), c.Kubeconfig, c.DNSAddr)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/k8squest/k8squest/engine/cluster"
+	"github.com/k8squest/k8squest/engine/kindcluster"
 	"github.com/k8squest/k8squest/engine/providers"
 )
 
@@ -19,6 +20,7 @@ type globals struct {
 	namespace  string
 	kubeconfig string
 	context    string
+	dnsServer  string
 	player     bool
 	stdin      io.Reader
 	stdout     io.Writer
@@ -78,12 +80,17 @@ func newRootCmd(g *globals) *cobra.Command {
 		Short:         "Learn Kubernetes by fixing a real, broken cluster",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			_, err := g.dnsServerAddr()
+			return err
+		},
 	}
 	f := root.PersistentFlags()
 	f.StringVar(&g.provider, "provider", "", "cluster provider: kind, current or sim (default: $"+providers.EnvProvider+", else kind when Docker or Podman answers, else sim when neither is installed)")
 	f.StringVarP(&g.namespace, "namespace", "n", "", "namespace the level runs in (default: the level's own, k8squest)")
 	f.StringVar(&g.kubeconfig, "kubeconfig", "", "kubeconfig file for the current provider (default: $KUBECONFIG, else ~/.kube/config)")
 	f.StringVar(&g.context, "context", "", "kubeconfig context for the current provider")
+	f.StringVar(&g.dnsServer, "dns-server", "", "ask this DNS server (HOST:PORT) for the DNS checks instead of port-forwarding to the cluster's DNS pod")
 	f.Bool("debug", false, "write a debug log (client-go included) to "+debugLogPath()+"; also $"+EnvDebug)
 	play := newPlayCmd(g)
 	addRecreateFlag(root, &g.recreate)
@@ -98,12 +105,19 @@ func newRootCmd(g *globals) *cobra.Command {
 // providerFor returns the chosen provider and tells the player which one it is
 // when the choice was not explicit.
 func (g *globals) providerFor(rep cluster.Reporter) (cluster.Provider, string, error) {
-	return providers.Get(g.provider, providers.Options{
+	return providers.Get(g.provider, g.providerOptions(rep, kindcluster.CreateOptions{}))
+}
+
+// providerOptions are the provider settings the flags give; kind, when not
+// zero, is the node image and config a new kind cluster is created with.
+func (g *globals) providerOptions(rep cluster.Reporter, kind kindcluster.CreateOptions) providers.Options {
+	return providers.Options{
 		Kubeconfig: g.kubeconfig,
 		Context:    g.context,
 		Reporter:   rep,
 		Recreate:   g.recreate,
-	})
+		Kind:       kind,
+	}
 }
 
 // addRecreateFlag adds --recreate to c.

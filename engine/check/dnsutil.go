@@ -48,10 +48,14 @@ func askTTL(ctx context.Context, env *Env, name string, t dns.Type) (values []st
 // until a cached answer of this TTL has surely expired.
 func settleFor(ttl time.Duration) time.Duration { return ttl + time.Second }
 
-// unreachable turns a resolver error into an Unknown result.
+// unreachable turns a resolver error into an Unknown result. When the
+// resolver says why the cluster DNS cannot be asked at all (no DNS pod, none
+// Ready yet, forbidden), the message is that reason alone.
 func unreachable(err error) Result {
 	msg := err.Error()
-	if errors.Is(err, dns.ErrUnreachable) {
+	if u, ok := dns.IsUnavailable(err); ok {
+		msg = u.Error()
+	} else if errors.Is(err, dns.ErrUnreachable) {
 		msg = "DNS unreachable: " + msg
 	}
 	return Result{Status: Unknown, Message: msg, Requery: true}

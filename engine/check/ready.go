@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
 	utilptr "k8s.io/utils/ptr"
 
 	"github.com/k8squest/k8squest/engine/snapshot"
@@ -47,7 +46,7 @@ func (c *ready) Run(_ context.Context, env *Env) Result {
 	var notReady []string
 	for _, p := range pods {
 		if !snapshot.PodReady(p) {
-			notReady = append(notReady, podState(p))
+			notReady = append(notReady, WaitOf(p).Text)
 		}
 	}
 	switch {
@@ -57,6 +56,9 @@ func (c *ready) Run(_ context.Context, env *Env) Result {
 		msg := fmt.Sprintf("%s %s: %d of %d replicas ready, %d updated", c.Kind, c.Name, readyN, want, updated)
 		if len(notReady) > 0 {
 			msg += "; not ready: " + strings.Join(notReady, ", ")
+		}
+		if d := env.Snap.Deployment(ns, c.Name); c.Kind == "Deployment" && d != nil {
+			msg += replicaFailure(d)
 		}
 		return fail("%s", msg)
 	case total > want || readyN > want:
@@ -84,13 +86,6 @@ func (c *ready) status(s *snapshot.Snapshot, ns string) (want, readyN, updated, 
 
 // replicas is a workload's wanted replicas; the API defaults nil to 1.
 func replicas(p *int32) int32 { return utilptr.Deref(p, 1) }
-
-func podState(p *corev1.Pod) string {
-	if p.Status.Phase != corev1.PodRunning {
-		return fmt.Sprintf("%s (%s)", p.Name, p.Status.Phase)
-	}
-	return p.Name + " (running, not ready)"
-}
 
 // Resolve maps a namespace role from the level spec to a namespace name; the
 // empty role is the level's main namespace.

@@ -103,11 +103,12 @@ func adminNeeds(ns string) []need {
 	ps = append(ps, each(permission{Group: "discovery.k8s.io", Resource: "endpointslices", Namespace: ns}, "list", "watch")...)
 	// Free cluster IPs are found among every namespace's Services.
 	ps = append(ps, permission{Verb: "list", Resource: "services"})
-	needs := make([]need, 0, len(ps)+5)
+	needs := make([]need, 0, len(ps)+8)
 	for _, p := range ps {
 		needs = append(needs, one(p))
 	}
-	return append(needs, serviceRangeNeed(), grantRoleNeed(ns), grantViewNeed(), dnsNeed())
+	needs = append(needs, serviceRangeNeed(), grantRoleNeed(ns), grantViewNeed(), dnsNeed())
+	return append(needs, protectionNeeds(ns)...)
 }
 
 // serviceRangeNeed: the service IP range is read from ServiceCIDR objects,

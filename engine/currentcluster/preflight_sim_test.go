@@ -80,8 +80,14 @@ func TestPreflightOnSimNamesWhatARestrictedIdentityLacks(t *testing.T) {
 			t.Errorf("message names %q, which the identity may do or which is optional:\n%s", granted, msg)
 		}
 	}
-	if len(acc.Warnings) != 1 || !strings.Contains(acc.Warnings[0], "create pods/portforward in kube-system") {
-		t.Errorf("warnings %q, want the port-forward alone", acc.Warnings)
+	warned := strings.Join(acc.Warnings, "\n")
+	for _, want := range []string{"create pods/portforward in kube-system", "no ResourceQuota or LimitRange", "no admission policies on Services"} {
+		if !strings.Contains(warned, want) {
+			t.Errorf("warnings lack %q: %q", want, acc.Warnings)
+		}
+	}
+	if len(acc.Warnings) != 3 || strings.Contains(warned, "Pod Security") {
+		t.Errorf("warnings %q, want the port-forward, the quota and the policies (patch namespaces is held)", acc.Warnings)
 	}
 	t.Logf("preflight as a restricted identity: %d access reviews in %s", acc.Asked, took.Round(time.Millisecond))
 }

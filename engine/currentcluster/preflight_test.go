@@ -110,20 +110,22 @@ func TestPreflightGrantByHoldingTheRights(t *testing.T) {
 	if err != nil {
 		t.Fatalf("an identity holding every right it grants was refused: %v", err)
 	}
-	wild := 0
+	// deletecollection on pods is in the player's Role only: asking it
+	// shows the Role's rights were asked one by one.
+	covered := 0
 	for _, a := range asked {
-		if a.Verb == "*" {
-			wild++
+		if a.Verb == "deletecollection" && a.Resource == "pods" && a.Namespace == "lvl" {
+			covered++
 		}
 	}
-	if wild == 0 || acc.Asked != len(asked) {
-		t.Fatalf("coverage not asked: %d wildcard questions, Asked %d of %d", wild, acc.Asked, len(asked))
+	if covered == 0 || acc.Asked != len(asked) {
+		t.Fatalf("coverage not asked: %d questions about the Role's rights, Asked %d of %d", covered, acc.Asked, len(asked))
 	}
 }
 
 func TestPreflightGrantMissing(t *testing.T) {
 	deny := func(a *authzv1.ResourceAttributes) bool {
-		return a.Verb == "escalate" || (a.Group == "apps" && a.Resource == "*")
+		return a.Verb == "escalate" || (a.Group == "apps" && a.Resource == "deployments" && a.Verb == "deletecollection")
 	}
 	_, _, err := runPreflight(t, except(deny))
 	if !errors.Is(err, ErrMissingAccess) || !strings.Contains(err.Error(), "grant the player's Role k8squest-player in lvl") {
@@ -168,5 +170,28 @@ func TestPreflightReviewFailureIsNotMissingAccess(t *testing.T) {
 	_, err := preflight(context.Background(), cs, "c", "lvl")
 	if err == nil || errors.Is(err, ErrMissingAccess) || !strings.Contains(err.Error(), "ask the API server whether you may") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestPreflightNamesMissingProtections(t *testing.T) {
+	deny := func(a *authzv1.ResourceAttributes) bool {
+		return a.Resource == "resourcequotas" || a.Group == "admissionregistration.k8s.io"
+	}
+	acc, _, err := runPreflight(t, except(deny))
+	if err != nil {
+		t.Fatalf("missing protections were fatal: %v", err)
+	}
+	lines := strings.Join(acc.WarningLines(), "\n")
+	for _, want := range []string{
+		"create, update, list, watch resourcequotas in lvl: protection missing: the level's namespaces get no ResourceQuota or LimitRange",
+		"get, create, update validatingadmissionpolicies.admissionregistration.k8s.io",
+		"protection missing: no admission policies on Services",
+	} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("warnings lack %q:\n%s", want, lines)
+		}
+	}
+	if len(acc.Warnings) != 2 {
+		t.Errorf("want 2 warnings, got %q", acc.Warnings)
 	}
 }

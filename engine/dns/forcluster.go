@@ -1,15 +1,16 @@
 package dns
 
 import (
-	"context"
 	"errors"
 
 	"github.com/k8squest/k8squest/engine/cluster"
 )
 
 // ForCluster returns a Resolver for c: Direct when the cluster's DNS answers
-// on the host (c.DNSAddr), else a PortForward to its DNS pod.
-func ForCluster(ctx context.Context, c *cluster.Cluster) (Resolver, error) {
+// on the host (c.DNSAddr), else a lazy NewPortForward to its DNS pod, which
+// opens nothing yet; WaitReady waits for it. It fails only when c cannot be
+// talked to at all.
+func ForCluster(c *cluster.Cluster, opts PortForwardOptions) (Resolver, error) {
 	if c == nil {
 		return nil, errors.New("cluster DNS: no cluster")
 	}
@@ -19,5 +20,5 @@ func ForCluster(ctx context.Context, c *cluster.Cluster) (Resolver, error) {
 	if c.REST == nil {
 		return nil, errors.New("cluster DNS: cluster has no API client configuration")
 	}
-	return PortForward(ctx, c.REST, PortForwardOptions{})
+	return NewPortForward(c.REST, opts)
 }

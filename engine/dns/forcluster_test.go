@@ -9,7 +9,7 @@ import (
 
 func TestForClusterDirect(t *testing.T) {
 	s := startServer(t)
-	r, err := ForCluster(context.Background(), &cluster.Cluster{DNSAddr: s.addr})
+	r, err := ForCluster(&cluster.Cluster{DNSAddr: s.addr}, PortForwardOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +22,7 @@ func TestForClusterDirect(t *testing.T) {
 }
 
 func TestForClusterNeedsREST(t *testing.T) {
-	if _, err := ForCluster(context.Background(), &cluster.Cluster{}); err == nil {
+	if _, err := ForCluster(&cluster.Cluster{}, PortForwardOptions{}); err == nil {
 		t.Fatal("ForCluster without DNSAddr or REST succeeded")
 	}
 }

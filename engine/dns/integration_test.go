@@ -50,7 +50,7 @@ func TestSimDirectKubernetesService(t *testing.T) {
 
 func TestSimResolveSearchPath(t *testing.T) {
 	c := simCluster(t)
-	r, err := dns.ForCluster(context.Background(), c)
+	r, err := dns.ForCluster(c, dns.PortForwardOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +86,7 @@ func TestSimPTRForKubernetesService(t *testing.T) {
 }
 
 func TestSimPortForwardWithoutDNSPod(t *testing.T) {
+	t.Parallel()
 	c := simCluster(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

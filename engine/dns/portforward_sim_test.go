@@ -19,6 +19,7 @@ import (
 // serves nothing (kwok only simulates it): opening or using the forward must
 // fail within its timeouts instead of hanging.
 func TestSimPortForwardToFakeDNSPod(t *testing.T) {
+	t.Parallel()
 	c := simCluster(t)
 	ns := simtest.Namespace(t, c)
 	cs := simtest.Clientset(t, c)
@@ -33,7 +34,7 @@ func TestSimPortForwardToFakeDNSPod(t *testing.T) {
 	}
 	waitReady(ctx, t, cs, ns, pod.Name)
 	start := time.Now()
-	r, err := dns.PortForward(ctx, c.REST, dns.PortForwardOptions{Namespace: ns})
+	r, err := dns.PortForward(ctx, c.REST, dns.PortForwardOptions{Namespace: ns, SetupTimeout: 10 * time.Second})
 	if err == nil {
 		_, err = r.Query(ctx, "kubernetes.default.svc.cluster.local", dns.A)
 		r.Close()

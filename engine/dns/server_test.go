@@ -10,8 +10,9 @@ import (
 
 // testServer is a real DNS server on 127.0.0.1 with fixed records.
 type testServer struct {
-	addr string
-	mu   sync.Mutex
+	addr     string
+	udp, tcp *mdns.Server
+	mu       sync.Mutex
 	// asked lists the question names in arrival order, with the network.
 	asked []string
 }
@@ -28,6 +29,9 @@ var fixed = map[string]string{
 	"empty.default.svc.cluster.local.":          "",
 }
 
+// silent holds the names a test server takes but never answers.
+var silent = map[string]bool{"backend.": true}
+
 func startServer(t *testing.T) *testServer {
 	t.Helper()
 	s := &testServer{}
@@ -36,10 +40,22 @@ func startServer(t *testing.T) *testServer {
 	mux := mdns.HandlerFunc(s.serve)
 	udp := &mdns.Server{PacketConn: pc, Handler: mux}
 	tcp := &mdns.Server{Listener: ln, Handler: mux}
+	s.udp, s.tcp = udp, tcp
+	started := make(chan struct{}, 2)
+	udp.NotifyStartedFunc = func() { started <- struct{}{} }
+	tcp.NotifyStartedFunc = func() { started <- struct{}{} }
 	go func() { _ = udp.ActivateAndServe() }()
 	go func() { _ = tcp.ActivateAndServe() }()
-	t.Cleanup(func() { _ = udp.Shutdown(); _ = tcp.Shutdown() })
+	<-started
+	<-started
+	t.Cleanup(s.stop)
 	return s
+}
+
+// stop shuts the server down; connections to it are then refused.
+func (s *testServer) stop() {
+	_ = s.udp.Shutdown()
+	_ = s.tcp.Shutdown()
 }
 
 // listenPair opens UDP and TCP on the same loopback port.
@@ -68,6 +84,9 @@ func (s *testServer) serve(w mdns.ResponseWriter, r *mdns.Msg) {
 	m := new(mdns.Msg)
 	m.SetReply(r)
 	switch {
+	case silent[q.Name]:
+		// Like CoreDNS forwarding a name to an upstream that never answers.
+		return
 	case q.Name == "servfail.example.":
 		m.Rcode = mdns.RcodeServerFailure
 	case q.Name == "big.example." && w.RemoteAddr().Network() == "udp":

@@ -64,6 +64,8 @@ type Options struct {
 	// Recreate lets Up delete an unhealthy cluster and create it again;
 	// without it Up returns an *UnhealthyError.
 	Recreate bool
+	// CreateOptions are the node image and kind config a create uses.
+	CreateOptions
 }
 
 // Provider runs the kind cluster. It implements cluster.Provider.

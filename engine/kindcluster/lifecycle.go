@@ -204,13 +204,13 @@ func (p *Provider) create(ctx context.Context, api kindAPI) error {
 
 // createOptions never let kind touch ~/.kube/config.
 func (p *Provider) createOptions() []kind.CreateOption {
-	return []kind.CreateOption{
+	return append([]kind.CreateOption{
 		kind.CreateWithV1Alpha4Config(clusterConfig()),
 		kind.CreateWithKubeconfigPath(p.KubeconfigPath()),
 		kind.CreateWithWaitForReady(p.opts.WaitForReady),
 		kind.CreateWithDisplayUsage(false),
 		kind.CreateWithDisplaySalutation(false),
-	}
+	}, p.opts.kindOptions()...)
 }
 
 // clusterConfig is one control-plane node with kind's defaults.

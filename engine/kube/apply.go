@@ -34,7 +34,7 @@ func NewApplier(dyn dynamic.Interface, disc discovery.DiscoveryInterface) *Appli
 func (a *Applier) Apply(ctx context.Context, objs []*unstructured.Unstructured) error {
 	for _, o := range objs {
 		if err := a.applyOne(ctx, o); err != nil {
-			return fmt.Errorf("apply %s: %w", Describe(o), err)
+			return fmt.Errorf("apply %s: %w", Describe(o), explainQuota(err))
 		}
 	}
 	return nil

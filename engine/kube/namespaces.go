@@ -22,11 +22,12 @@ const (
 )
 
 // EnsureNamespace creates namespace name labelled for level (0: no level)
-// when missing.
+// when missing, enforcing the baseline Pod Security profile from the start.
+// Protect sets a level's own protections.
 func EnsureNamespace(ctx context.Context, cs kubernetes.Interface, name string, level int) error {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
 		Name:   name,
-		Labels: managed(level),
+		Labels: namespaceLabels(level, Protections{}),
 	}}
 	_, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})
 	if apierrors.IsAlreadyExists(err) {

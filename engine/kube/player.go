@@ -27,17 +27,31 @@ const (
 // namespace ns.
 func PlayerAccount(ns string) string { return "player-" + ns }
 
+// playerVerbs are the verbs the player holds on what a level lets them
+// change, spelled out so that a namespace administrator who holds them
+// can grant them.
+var playerVerbs = []string{"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"}
+
+// readVerbs are the verbs of read-only access.
+var readVerbs = []string{"get", "list", "watch"}
+
 // playerNamespaceRules are what a learner may do inside a level namespace:
-// everything a World 3 fix needs, and nothing cluster-wide.
+// everything a World 3 fix needs, and nothing cluster-wide. Endpoints and
+// EndpointSlices are read-only: writing them would route a Service to any
+// address (CVE-2021-25740), and the control plane keeps them.
 var playerNamespaceRules = []rbacv1.PolicyRule{
-	{APIGroups: []string{""}, Resources: []string{"pods", "services", "endpoints", "configmaps", "serviceaccounts", "persistentvolumeclaims", "replicationcontrollers"}, Verbs: []string{"*"}},
-	{APIGroups: []string{""}, Resources: []string{"pods/log", "pods/exec", "pods/portforward", "pods/attach", "pods/eviction", "services/proxy"}, Verbs: []string{"*"}},
-	{APIGroups: []string{""}, Resources: []string{"events"}, Verbs: []string{"get", "list", "watch"}},
-	{APIGroups: []string{"apps"}, Resources: []string{"*"}, Verbs: []string{"*"}},
-	{APIGroups: []string{"batch", "autoscaling", "policy"}, Resources: []string{"*"}, Verbs: []string{"*"}},
-	{APIGroups: []string{"networking.k8s.io"}, Resources: []string{"ingresses", "networkpolicies"}, Verbs: []string{"*"}},
-	{APIGroups: []string{"discovery.k8s.io"}, Resources: []string{"endpointslices"}, Verbs: []string{"get", "list", "watch"}},
-	{APIGroups: []string{"events.k8s.io"}, Resources: []string{"events"}, Verbs: []string{"get", "list", "watch"}},
+	{APIGroups: []string{""}, Resources: []string{"pods", "services", "configmaps", "serviceaccounts", "persistentvolumeclaims", "replicationcontrollers"}, Verbs: playerVerbs},
+	{APIGroups: []string{""}, Resources: []string{"pods/log"}, Verbs: []string{"get", "list", "watch"}},
+	{APIGroups: []string{""}, Resources: []string{"pods/exec", "pods/portforward", "pods/attach", "pods/eviction"}, Verbs: []string{"get", "create"}},
+	{APIGroups: []string{""}, Resources: []string{"services/proxy"}, Verbs: []string{"get", "create", "update", "patch", "delete"}},
+	{APIGroups: []string{""}, Resources: []string{"endpoints", "events", "resourcequotas", "limitranges"}, Verbs: readVerbs},
+	{APIGroups: []string{"apps"}, Resources: []string{"deployments", "replicasets", "statefulsets", "daemonsets", "controllerrevisions", "deployments/scale", "replicasets/scale", "statefulsets/scale"}, Verbs: playerVerbs},
+	{APIGroups: []string{"batch"}, Resources: []string{"jobs", "cronjobs"}, Verbs: playerVerbs},
+	{APIGroups: []string{"autoscaling"}, Resources: []string{"horizontalpodautoscalers"}, Verbs: playerVerbs},
+	{APIGroups: []string{"policy"}, Resources: []string{"poddisruptionbudgets"}, Verbs: playerVerbs},
+	{APIGroups: []string{"networking.k8s.io"}, Resources: []string{"ingresses", "networkpolicies"}, Verbs: playerVerbs},
+	{APIGroups: []string{"discovery.k8s.io"}, Resources: []string{"endpointslices"}, Verbs: readVerbs},
+	{APIGroups: []string{"events.k8s.io"}, Resources: []string{"events"}, Verbs: readVerbs},
 }
 
 // playerViewRules are what a learner may read cluster-wide.

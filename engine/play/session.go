@@ -2,10 +2,13 @@ package play
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -25,7 +28,9 @@ type Session struct {
 	spec    Spec
 	cs      kubernetes.Interface
 	applier *kube.Applier
+	purger  *kube.Purger
 	dns     dns.Resolver
+	limits  settleLimits
 }
 
 // New binds spec to cluster c. The resolver answers the level's DNS checks;
@@ -39,7 +44,12 @@ func New(c *cluster.Cluster, spec Spec, r dns.Resolver) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to the cluster: %w", err)
 	}
-	return &Session{cluster: c, spec: spec, cs: cs, applier: kube.NewApplier(dyn, cs.Discovery()), dns: r}, nil
+	return &Session{
+		cluster: c, spec: spec, cs: cs, dns: r,
+		applier: kube.NewApplier(dyn, cs.Discovery()),
+		purger:  kube.NewPurger(dyn, cs.Discovery()),
+		limits:  defaultSettleLimits,
+	}, nil
 }
 
 // Namespace is the level's main namespace.
@@ -61,10 +71,12 @@ func (s *Session) namespaces() []string {
 	return append(out, extra...)
 }
 
-// Setup removes anything left from an earlier attempt, creates the level's
-// namespaces, applies the broken state and waits for its workloads to settle.
+// Setup removes anything left from an earlier attempt (in place: the
+// namespaces stay), creates the level's namespaces that are missing, applies
+// the broken state and waits for its workloads to settle.
 func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
-	if err := s.Teardown(ctx, rep); err != nil {
+	rep = serialized(rep)
+	if err := s.clear(ctx, rep); err != nil {
 		return err
 	}
 	step := fmt.Sprintf("create the broken state of level %d in namespace %s", s.spec.Level, s.spec.Namespace)
@@ -74,14 +86,24 @@ func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
 			return s.failed(rep, step, err)
 		}
 	}
-	if err := s.grantPlayer(ctx); err != nil {
+	// Before anything is applied: a quota admits objects only once counted.
+	if err := s.protect(ctx, rep); err != nil {
 		return s.failed(rep, step, err)
 	}
-	if err := s.applyBroken(ctx, rep); err != nil {
+	// The watch that settle needs syncs while the broken state is applied.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w := kube.NewWatcher(s.cs, s.namespaces())
+	started := make(chan error, 1)
+	go func() { started <- w.Start(ctx) }()
+	// The player's access does not depend on the level's objects.
+	granted := make(chan error, 1)
+	go func() { granted <- s.grantPlayer(ctx) }()
+	if err := errors.Join(s.applyBroken(ctx, rep), <-granted); err != nil {
 		return s.failed(rep, step, err)
 	}
 	rep.Report(cluster.Event{Step: step, State: cluster.StepDone})
-	return s.settle(ctx, rep)
+	return s.settle(ctx, rep, w, started)
 }
 
 // applyBroken applies the level's objects. Another player may take a fixed
@@ -139,20 +161,102 @@ func (s *Session) ServiceRanges(ctx context.Context) ([]netip.Prefix, error) {
 	return kube.ServiceCIDRs(ctx, s.cs)
 }
 
-// Teardown deletes every namespace of the level and waits until they are gone.
-func (s *Session) Teardown(ctx context.Context, rep cluster.Reporter) error {
-	for _, ns := range s.namespaces() {
-		step := "remove namespace " + ns
-		if err := kube.DeleteNamespace(ctx, s.cs, ns); err != nil {
-			return s.failed(rep, step, err)
+// clear empties every existing namespace of the level in place, keeping the
+// player's Role and RoleBinding, so that the broken state goes into clean
+// namespaces without waiting for the namespace controller. A namespace that
+// is still being deleted is waited out; a missing one is left to Setup.
+func (s *Session) clear(ctx context.Context, rep cluster.Reporter) error {
+	return s.eachNamespace(func(ns string) error {
+		state, err := kube.StateOfNamespace(ctx, s.cs, ns)
+		if err != nil {
+			return s.failed(rep, "remove everything in namespace "+ns, err)
 		}
-	}
-	return nil
+		switch state {
+		case kube.NamespaceActive:
+			return s.step(rep, "remove everything in namespace "+ns, func() error { return s.purger.Purge(ctx, ns) })
+		case kube.NamespaceTerminating:
+			return s.step(rep, "wait for namespace "+ns+" to finish deleting", func() error { return kube.WaitNamespaceGone(ctx, s.cs, ns) })
+		case kube.NamespaceMissing:
+		}
+		return nil
+	})
 }
 
-// Reset tears the level down and sets it up again.
+// teardownPurgeTimeout bounds the in-place emptying that Teardown does
+// before it deletes a namespace.
+const teardownPurgeTimeout = 30 * time.Second
+
+// Teardown deletes every namespace of the level, all at once, and waits
+// until they are gone, reporting a step for each while it runs. Each is
+// emptied in place first, so that pods get at most kube.PurgePodGrace to
+// stop and the namespace controller finds nothing left to wait for.
+func (s *Session) Teardown(ctx context.Context, rep cluster.Reporter) error {
+	rep = serialized(rep)
+	return s.eachNamespace(func(ns string) error {
+		return s.step(rep, "remove namespace "+ns, func() error {
+			state, err := kube.StateOfNamespace(ctx, s.cs, ns)
+			if err != nil || state == kube.NamespaceMissing {
+				return err
+			}
+			if state == kube.NamespaceActive {
+				// Only a head start: what the purge could not remove, the
+				// namespace controller still tries, and DeleteNamespace
+				// reports.
+				pctx, cancel := context.WithTimeout(ctx, teardownPurgeTimeout)
+				_ = s.purger.Purge(pctx, ns)
+				cancel()
+			}
+			return kube.DeleteNamespace(ctx, s.cs, ns)
+		})
+	})
+}
+
+// eachNamespace runs f for every namespace of the level at once and joins
+// their errors.
+func (s *Session) eachNamespace(f func(ns string) error) error {
+	nss := s.namespaces()
+	errs := make([]error, len(nss))
+	var wg sync.WaitGroup
+	for i, ns := range nss {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f(ns)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// serialized returns a Reporter that passes one event at a time to rep, for
+// steps that run at once.
+func serialized(rep cluster.Reporter) cluster.Reporter {
+	if rep == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	return func(e cluster.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		rep(e)
+	}
+}
+
+// Reset returns the level to its broken state: it empties the level's
+// namespaces in place and sets the broken state up again. The player's
+// identity and its access stay valid throughout.
 func (s *Session) Reset(ctx context.Context, rep cluster.Reporter) error {
 	return s.Setup(ctx, rep)
+}
+
+// step reports a step as started, runs f, and reports it done or failed.
+func (s *Session) step(rep cluster.Reporter, name string, f func() error) error {
+	rep.Report(cluster.Event{Step: name, State: cluster.StepStarted})
+	if err := f(); err != nil {
+		return s.failed(rep, name, err)
+	}
+	rep.Report(cluster.Event{Step: name, State: cluster.StepDone})
+	return nil
 }
 
 func (s *Session) failed(rep cluster.Reporter, step string, err error) error {

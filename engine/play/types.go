@@ -11,6 +11,7 @@ import (
 
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/drill"
+	"github.com/k8squest/k8squest/engine/kube"
 )
 
 // Spec is a level bound to a namespace, ready to play. The levels package
@@ -21,7 +22,8 @@ type Spec struct {
 	// Namespace is the level's main namespace.
 	Namespace string
 	// Namespaces maps each role the level uses ("" for the main one) to a
-	// namespace name. Every one is created by Setup and deleted by Reset.
+	// namespace name. Setup creates each one that is missing and empties the
+	// others in place; Teardown deletes them.
 	Namespaces map[string]string
 	// Objects are the broken state, namespaces already filled in.
 	Objects []*unstructured.Unstructured
@@ -32,6 +34,9 @@ type Spec struct {
 	// PlayerRules are cluster-wide rules the player needs beyond the
 	// read-only view every player gets; most levels need none.
 	PlayerRules []rbacv1.PolicyRule
+	// Protections confine the player beyond RBAC: Pod Security, the
+	// Service types allowed, the quota.
+	Protections kube.Protections
 }
 
 // Item is one check of a level.

@@ -32,6 +32,9 @@ type Options struct {
 	// Recreate lets the kind provider delete an unhealthy cluster and
 	// create it again (the --recreate flag).
 	Recreate bool
+	// Kind is the node image and kind config for a new kind cluster; the
+	// zero value takes $K8SQUEST_KIND_IMAGE and $K8SQUEST_KIND_CONFIG.
+	Kind kindcluster.CreateOptions
 }
 
 // Get returns the provider called name. An empty name means: $K8SQUEST_PROVIDER,
@@ -74,7 +77,14 @@ func autoChoose(o Options) (cluster.Provider, string, error) {
 }
 
 func newKind(o Options, rt kindcluster.Runtime) *kindcluster.Provider {
-	return kindcluster.New(kindcluster.Options{StateDir: o.StateDir, Reporter: o.Reporter, Runtime: rt, Recreate: o.Recreate})
+	create := o.Kind
+	if create == (kindcluster.CreateOptions{}) {
+		create = kindcluster.CreateOptionsFromEnv()
+	}
+	return kindcluster.New(kindcluster.Options{
+		StateDir: o.StateDir, Reporter: o.Reporter, Runtime: rt, Recreate: o.Recreate,
+		CreateOptions: create,
+	})
 }
 
 // build returns the provider called name.

@@ -50,6 +50,8 @@ func apiserverArgs(l layout, p Ports) []string {
 		"--authorization-mode=Node,RBAC",
 		"--endpoint-reconciler-type=none",
 		"--allow-privileged=true",
+		// Refuse Services with externalIPs cluster-wide (CVE-2020-8554).
+		"--enable-admission-plugins=DenyServiceExternalIPs",
 		"--kubelet-preferred-address-types=InternalIP,Hostname",
 	}
 }
