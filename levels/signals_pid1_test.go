@@ -84,9 +84,9 @@ func stopsOnSigterm(args []string) error {
 		return err
 	}
 	select {
-	case <-exited:
+	case werr := <-exited:
 		if d := time.Since(sent); d > 3*time.Second {
-			return fmt.Errorf("took %s to exit after SIGTERM", d.Round(time.Millisecond))
+			return fmt.Errorf("took %s to exit after SIGTERM (%w)", d.Round(time.Millisecond), werr)
 		}
 		return nil
 	case <-time.After(3 * time.Second):

@@ -9,6 +9,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -27,7 +28,7 @@ func main() {
 	flag.Parse()
 	if err := run(*name, *exists, flag.Args()); err != nil {
 		fmt.Fprintf(os.Stderr, "loadimages: %v\n", err)
-		if err == errNoCluster {
+		if errors.Is(err, errNoCluster) {
 			os.Exit(exitNoCluster)
 		}
 		os.Exit(1)
