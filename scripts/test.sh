@@ -8,7 +8,10 @@ cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
 TEST_TIMEOUT=${TEST_TIMEOUT:-40m}
-TEST_FLAGS=${TEST_FLAGS:--p 2 -count=1}
+# -parallel 8: the integration tests mostly wait on the cluster (set-up,
+# watches, namespace deletion), and go test would otherwise run only
+# GOMAXPROCS (2 here) parallel tests of a package at once.
+TEST_FLAGS=${TEST_FLAGS:--p 2 -parallel 8 -count=1}
 
 # Build the CLI once, so that tearing down works even if the code under test
 # stops compiling half way.
