@@ -67,7 +67,7 @@ func TestLevel30Fixed(t *testing.T) {
 	r.applySolution()
 	v := r.until(30*time.Second, "passing after the fix", passed)
 	t.Logf("fixed state:\n%s", dump(v))
-	if x := result(v, "service-dns"); !strings.Contains(x.Message, "SRV lists web-0.web-cluster."+r.ns) {
+	if x := result(v, "service-dns"); !strings.Contains(x.Diagnosis, "SRV lists web-0.web-cluster."+r.ns) {
 		t.Errorf("service-dns message %q does not report the SRV targets", x.Message)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
