@@ -37,6 +37,9 @@ type Level struct {
 	Drill    *DrillSpec
 	// PlayerAccess are the cluster-wide rules the level grants the player.
 	PlayerAccess []rbacv1.PolicyRule
+	// Spoilers are strings that give the fix away, with ${NAMESPACE}
+	// replaced; the play screen shows none before its hint is opened.
+	Spoilers []string
 
 	broken   []manifestDoc
 	solution []manifestDoc
@@ -48,6 +51,8 @@ type Hint struct {
 	Text string
 	// Cost is the XP the hint costs when opened.
 	Cost int
+	// Reveals lists the ids of the checks whose diagnosis this hint shows.
+	Reveals []string
 }
 
 // Solution is the level's worked fix.

@@ -66,7 +66,7 @@ func (c *serviceDNS) compareA(name string, svc *corev1.Service, got []string, rc
 	switch {
 	case svc.Spec.ClusterIP != corev1.ClusterIPNone && contains(got, svc.Spec.ClusterIP):
 		r = fail(fmt.Sprintf("%s answers %s, not the %d ready pods (%s); peers cannot find each other by it", name, oneAddress(got, rcode), len(want), listOrNone(want)),
-			fmt.Sprintf("%s is Service %s's virtual IP: a Service with a cluster IP gets one A record for it, while a headless Service (clusterIP: None) gets one A record per ready pod and SRV records naming each pod", svc.Spec.ClusterIP, c.Service))
+			fmt.Sprintf("%s resolves to %s, a virtual IP; expected the %d ready pod IPs (%s): a Service with a cluster IP gets one A record, for its virtual IP, while a headless Service (clusterIP: None) gets one A record per ready pod and SRV records naming each pod", name, describeAnswer(got, rcode), len(want), listOrNone(want)))
 	case len(want) == 0:
 		r = failf("%s answers %s; no ready pod is selected by Service %s, so there is nothing it should answer", name, describeAnswer(got, rcode), c.Service)
 	case !sameSet(got, want):

@@ -74,7 +74,7 @@ func (c *serviceExposed) loadBalancer(svc *corev1.Service, readyN int, noEndpoin
 		}
 	}
 	if len(addrs) == 0 {
-		diag := fmt.Sprintf("Service %s is type LoadBalancer, but no load-balancer provider has given it an address", c.Service)
+		diag := fmt.Sprintf("Service %s is type LoadBalancer, but no load-balancer provider has given it an address (EXTERNAL-IP <pending>)", c.Service)
 		if np := sxNodePorts(svc); np != "" {
 			diag += "; meanwhile it is reachable only through its node ports (" + np + ")"
 		}
