@@ -8,6 +8,8 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/fieldnotes"
 	"github.com/k8squest/k8squest/engine/progress"
 	"github.com/k8squest/k8squest/engine/score"
 	"github.com/k8squest/k8squest/levels"
@@ -87,6 +89,10 @@ type (
 		Breakdown score.Breakdown
 		Award     progress.Award
 		Progress  progress.State
+		// Results are the final verdict's checks, diagnoses included.
+		Results []check.Result
+		// Notes are the play's field notes.
+		Notes *fieldnotes.Notes
 	}
 	// cleanedMsg reports that a finished level's objects were removed.
 	cleanedMsg struct {

@@ -147,7 +147,7 @@ func TestPlayLevel30InTmux(t *testing.T) {
 	tm := startTerm(t, env, fmt.Sprintf("%s play 30 -n %s; echo EXITED $?; sleep 60", bin, ns))
 	tm.waitFor(30*time.Second, "LEVEL 30", "namespace "+ns, "enter start level")
 	tm.keys("Enter")
-	tm.waitFor(60*time.Second, "Checks", "✗ Service web-cluster is headless", "a virtual IP")
+	tm.waitFor(60*time.Second, "Checks", "✗ web-cluster hands out no shared address", "one virtual IP")
 
 	kc := "--kubeconfig=" + c.Kubeconfig
 	runCmd(t, nil, kubectl, kc, "-n", ns, "delete", "svc", "web-cluster")
@@ -186,7 +186,7 @@ func TestPlayLevel30InTmux(t *testing.T) {
 	tm3 := startTerm(t, append(env, "SHELL=/bin/sh"), fmt.Sprintf("%s play 30 -n %s; echo EXITED $?; sleep 60", bin, ns))
 	tm3.waitFor(30*time.Second, "enter start level")
 	tm3.keys("Enter")
-	tm3.waitFor(60*time.Second, "✗ Service web-cluster is headless")
+	tm3.waitFor(60*time.Second, "✗ web-cluster hands out no shared address")
 	tm3.keys("s")
 	tm3.shellReady()
 	tm3.keys(fmt.Sprintf("kubectl auth whoami -o jsonpath='{.status.userInfo.username}{\"\\n\"}'; kubectl delete svc web-cluster && kubectl apply -f %s", solution), "Enter")
