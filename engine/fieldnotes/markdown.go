@@ -50,22 +50,26 @@ func (n *Notes) serviceKeys() [][2]string {
 // writeService writes one Service before and after the fix.
 func (n *Notes) writeService(b *strings.Builder, ns, name string) {
 	fmt.Fprintf(b, "**Service %s**\n\n", name)
-	for _, st := range []struct {
-		when string
-		s    *Service
-	}{{"Broken", n.Broken.Service(ns, name)}, {"Fixed", n.Fixed.Service(ns, name)}} {
-		if st.s == nil {
-			if st.when == "Fixed" || n.Broken != nil {
-				fmt.Fprintf(b, "- %s: the Service did not exist.\n", st.when)
-			}
-			continue
-		}
-		fmt.Fprintf(b, "- %s: clusterIP %s; endpoints %s; `%s` answered %s.\n", st.when, st.s.ClusterIP, list(st.s.Endpoints), st.s.DNS.Name, answer(st.s.DNS))
-		for _, p := range st.s.Pods {
-			fmt.Fprintf(b, "  - `%s` answered %s.\n", p.Name, answer(p))
-		}
-	}
+	writeState(b, "Broken", n.Broken, ns, name)
+	writeState(b, "Fixed", n.Fixed, ns, name)
 	b.WriteString("\n")
+}
+
+// writeState writes what one observation saw of Service ns/name; nothing
+// when that state was not observed.
+func writeState(b *strings.Builder, when string, o *Observation, ns, name string) {
+	if o == nil {
+		return
+	}
+	s := o.Service(ns, name)
+	if s == nil {
+		fmt.Fprintf(b, "- %s: the Service did not exist.\n", when)
+		return
+	}
+	fmt.Fprintf(b, "- %s: clusterIP %s; endpoints %s; `%s` answered %s.\n", when, s.ClusterIP, list(s.Endpoints), s.DNS.Name, answer(s.DNS))
+	for _, p := range s.Pods {
+		fmt.Fprintf(b, "  - `%s` answered %s.\n", p.Name, answer(p))
+	}
 }
 
 func writeDrill(b *strings.Builder, d *Drill) {
