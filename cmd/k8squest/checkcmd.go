@@ -118,7 +118,8 @@ func printChanges(g *globals, last *play.Verdict, v play.Verdict, explain bool) 
 		fmt.Fprintf(g.stdout, "%s ! %v\n", v.At.Format("15:04:05"), v.Err)
 	}
 	for i, r := range v.Results {
-		if last != nil && i < len(last.Results) && last.Results[i].Status == r.Status && last.Results[i].Message == r.Message {
+		if last != nil && i < len(last.Results) && last.Results[i].Status == r.Status && last.Results[i].Message == r.Message &&
+			(!explain || last.Results[i].Diagnosis == r.Diagnosis) {
 			continue
 		}
 		fmt.Fprintf(g.stdout, "%s %s %s: %s\n", v.At.Format("15:04:05"), mark(r.Status), r.ID, r.Message)
