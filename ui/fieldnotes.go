@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/drill"
 	"github.com/k8squest/k8squest/engine/fieldnotes"
 	"github.com/k8squest/k8squest/engine/play"
@@ -24,6 +25,10 @@ type notesState struct {
 	// inShell is set while the game's shell runs; drillInShell when the
 	// drill ran, or ended, while it did.
 	inShell, drillInShell bool
+	// passing are the results of the latest verdict that passed: what the
+	// result screen shows, rather than a verdict taken while the drill
+	// had a pod away.
+	passing []check.Result
 }
 
 // observedMsg delivers an observation of the broken state.
@@ -36,6 +41,9 @@ type observedMsg struct {
 // noteVerdict asks for the broken state's observation once a first verdict
 // shows the cluster readable and the level not solved.
 func (p *playScreen) noteVerdict(v play.Verdict) tea.Cmd {
+	if v.Passed && v.Err == nil {
+		p.notes.passing = v.Results
+	}
 	if p.notes.broken != nil || p.notes.observing || v.Err != nil || v.Passed {
 		return nil
 	}
@@ -57,6 +65,15 @@ func (p *playScreen) handleObserved(msg observedMsg) {
 	if msg.err == nil {
 		p.notes.broken = &msg.obs
 	}
+}
+
+// finalResults are the results the result screen shows: those of the
+// latest passing verdict, or the latest verdict when none passed.
+func (p *playScreen) finalResults() []check.Result {
+	if p.notes.passing != nil {
+		return p.notes.passing
+	}
+	return p.verdict.Results
 }
 
 // noteDrill keeps the drill's outcome for the notes.

@@ -50,9 +50,17 @@ func TestFieldNotesOfAPlay(t *testing.T) {
 	}
 	p.noteDrill(drill.Result{Passed: true, Message: "web-2 was replaced", Replaced: &drill.Replacement{Pod: "web-2", OldIP: "10.244.0.14", NewIP: "10.244.0.21",
 		Deleted: t0, Ready: t0.Add(1200 * time.Millisecond), DNSFollowed: t0.Add(1500 * time.Millisecond)}})
+	all := statuses(check.Pass, check.Pass, check.Pass, check.Pass, check.Pass)
+	h.verdict(ch, play.Verdict{Passed: true, Results: results(all, failing)})
+	h.verdict(ch, v) // taken while the drill had web-2 away
 	done, ok := msgOf(t, p.completeCmd()).(levelDoneMsg)
 	if !ok {
 		t.Fatal("completion did not end the level")
+	}
+	for _, r := range done.Results {
+		if !r.Passed() {
+			t.Fatalf("the result screen gets a failing check from a verdict taken during the drill: %+v", r)
+		}
 	}
 	n := h.be.notes[0]
 	if n == nil || n.Broken == nil || n.Fixed == nil || n.Fixed.Services[0].ClusterIP != "None" || !n.Drill.InShell || n.Drill.DNSAfter != 300*time.Millisecond {

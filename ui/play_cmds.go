@@ -82,7 +82,7 @@ func (p *playScreen) shellCmd() tea.Cmd {
 // completeCmd records the completion and hands the result to the root.
 func (p *playScreen) completeCmd() tea.Cmd {
 	p.completing = true
-	l, o, be, sess, results, n, ctx := p.level, p.outcome(), p.c.Backend, p.sess, p.verdict.Results, p.notes, p.ctx
+	l, o, be, sess, results, n, ctx := p.level, p.outcome(), p.c.Backend, p.sess, p.finalResults(), p.notes, p.ctx
 	return func() tea.Msg {
 		notes := fieldNotes(ctx, sess, l.ID, sess.Namespace(), n)
 		b, a, st, err := be.Complete(l, o, notes)

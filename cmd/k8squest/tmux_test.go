@@ -153,10 +153,14 @@ func TestPlayLevel30InTmux(t *testing.T) {
 	runCmd(t, nil, kubectl, kc, "-n", ns, "delete", "svc", "web-cluster")
 	runCmd(t, nil, kubectl, kc, "-n", ns, "apply", "-f", "../../content/world-3/30-headless-dns/solution.yaml")
 
-	s := tm.waitFor(60*time.Second, "Level 30 complete", "First completion: +300 XP")
+	s := tm.waitFor(60*time.Second, "Level 30 complete", "First completion: +300 XP", "What the checks saw")
+	if strings.Contains(s, "✗") {
+		t.Errorf("the result screen of a completed level shows a failing check:\n%s", s)
+	}
 	t.Logf("result screen:\n%s", s)
 	tm.keys("Enter")
-	tm.waitFor(20*time.Second, "Level 30 Debrief", "debrief")
+	// The debrief opens with this play's field notes, then the level's own text.
+	tm.waitFor(20*time.Second, "On your cluster", "Broken: clusterIP", "debrief")
 	tm.keys("G")
 	tm.waitFor(10*time.Second, "Your database cluster will thank you", "100%")
 	tm.keys("Escape")
