@@ -79,6 +79,9 @@ type (
 	startPlayMsg struct {
 		Level   *levels.Level
 		Session Session
+		// Broken is what the cluster showed right after the set-up, for
+		// the field notes; nil when it could not be observed.
+		Broken *fieldnotes.Observation
 	}
 	// levelDoneMsg says a level was completed and recorded.
 	levelDoneMsg struct {

@@ -31,6 +31,25 @@ type notesState struct {
 	passing []check.Result
 }
 
+// setupDone is a finished set-up: the session, and the broken state as the
+// cluster showed it right then, before the player can change anything.
+type setupDone struct {
+	s      Session
+	broken *fieldnotes.Observation
+}
+
+// observeSetup observes the broken state just set up; nil when it cannot,
+// and the play screen asks again with its first verdict.
+func observeSetup(ctx context.Context, s Session) *fieldnotes.Observation {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	obs, err := s.Observe(ctx)
+	if err != nil {
+		return nil
+	}
+	return &obs
+}
+
 // observedMsg delivers an observation of the broken state.
 type observedMsg struct {
 	p   *playScreen

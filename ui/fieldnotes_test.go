@@ -83,3 +83,23 @@ func TestFieldNotesOfAPlay(t *testing.T) {
 		t.Error("the level's own debrief is not kept as written after the notes")
 	}
 }
+
+// TestBrokenStateObservedAtSetup: the set-up observes the broken state before
+// the player can change anything, and the play screen starts with it, so a
+// fix made before the first verdict arrives is not taken for the broken state.
+func TestBrokenStateObservedAtSetup(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.be.sess.observations = []fieldnotes.Observation{fakeObservation("10.96.100.50", nil, "10.96.100.50"), fakeObservation("None", nil)}
+	h.booted()
+	l := level30()
+	b := newBriefing(h.m.c, l)
+	v, err := b.setupOp(h.be.sess, l)(context.Background(), nil)
+	d, ok := v.(setupDone)
+	if err != nil || !ok || d.broken == nil || d.broken.Services[0].ClusterIP != "10.96.100.50" {
+		t.Fatalf("set-up: %v %+v", err, v)
+	}
+	h.send(startPlayMsg{Level: l, Session: d.s, Broken: d.broken})
+	if p := h.m.play; p.notes.broken != d.broken || p.noteVerdict(play.Verdict{Results: results(statuses(check.Fail, check.Pass, check.Pass, check.Pass, check.Fail), failing)}) != nil {
+		t.Fatal("the play screen does not start from the set-up's observation")
+	}
+}

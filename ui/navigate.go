@@ -27,6 +27,7 @@ func (m *Model) navigate(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case startPlayMsg:
 		m.closePlay()
 		m.play = newPlayScreen(m.c, msg.Level, msg.Session)
+		m.play.notes.broken = msg.Broken
 		return m.show(screenPlay, m.play.Init), true
 	case levelDoneMsg:
 		m.closePlay()
