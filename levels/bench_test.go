@@ -38,7 +38,7 @@ func BenchmarkFixToVerdict(b *testing.B) {
 			}
 		}
 	}
-	wait(is("headless", check.Fail, "virtual IP"))
+	wait(is("shared-ip", check.Fail, "virtual IP"))
 	svc, err := r.cs.CoreV1().Services(r.ns).Get(ctx, "web-cluster", metav1.GetOptions{})
 	if err != nil {
 		b.Fatal(err)
@@ -51,13 +51,13 @@ func BenchmarkFixToVerdict(b *testing.B) {
 		if err := r.cs.CoreV1().Services(r.ns).Delete(ctx, "web-cluster", metav1.DeleteOptions{}); err != nil {
 			b.Fatal(err)
 		}
-		wait(is("headless", check.Fail, "does not exist"))
+		wait(is("shared-ip", check.Fail, "does not exist"))
 		total += time.Since(start)
 		start = time.Now()
 		if _, err := r.cs.CoreV1().Services(r.ns).Create(ctx, svc.DeepCopy(), metav1.CreateOptions{}); err != nil {
 			b.Fatal(err)
 		}
-		wait(is("headless", check.Pass))
+		wait(is("shared-ip", check.Pass))
 		total += time.Since(start)
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(2*b.N), "ms/write")

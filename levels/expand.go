@@ -14,7 +14,11 @@ func (l *Level) WithNamespace(ns string) *Level {
 	c.Solution.Text = x(l.Solution.Text)
 	c.Hints = make([]Hint, len(l.Hints))
 	for i, h := range l.Hints {
-		c.Hints[i] = Hint{Text: x(h.Text), Cost: h.Cost}
+		c.Hints[i] = Hint{Text: x(h.Text), Cost: h.Cost, Reveals: h.Reveals}
+	}
+	c.Spoilers = make([]string, len(l.Spoilers))
+	for i, s := range l.Spoilers {
+		c.Spoilers[i] = x(s)
 	}
 	return &c
 }

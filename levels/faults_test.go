@@ -137,7 +137,7 @@ func (r *faultRig) broken() play.Verdict {
 
 func brokenObserved(v play.Verdict) bool {
 	return v.Err == nil && all(
-		is("headless", check.Fail, "virtual IP"),
+		is("shared-ip", check.Fail, "virtual IP"),
 		is("wiring", check.Pass),
 		is("ready", check.Pass),
 		is("pod-dns", check.Pass),
@@ -214,7 +214,7 @@ func TestFaultAPIServerRestart(t *testing.T) {
 	if err := r.cs.CoreV1().Services(r.spec.Namespace).Delete(ctx, "web-cluster", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	_, at = r.next(resumeBound, "seeing a change made after the restart", is("headless", check.Fail, "does not exist"), nil)
+	_, at = r.next(resumeBound, "seeing a change made after the restart", is("shared-ip", check.Fail, "does not exist"), nil)
 	t.Logf("a change after the restart was seen in %s", at.Sub(changed).Round(time.Millisecond))
 }
 
@@ -222,7 +222,7 @@ func TestFaultCoreDNSKilled(t *testing.T) {
 	r := privateLevel30(t)
 	base := r.broken()
 	ctx := background(t, 5*time.Minute)
-	others := []string{"headless", "wiring", "ready"}
+	others := []string{"shared-ip", "wiring", "ready"}
 	unchanged := func(v play.Verdict) {
 		if v.Err != nil {
 			t.Errorf("verdict error while only DNS is down: %v", v.Err)

@@ -40,6 +40,9 @@ type Level struct {
 	PlayerAccess []rbacv1.PolicyRule
 	// Protections confine the player beyond RBAC (see kube.Protect).
 	Protections kube.Protections
+	// Spoilers are strings that give the fix away, with ${NAMESPACE}
+	// replaced; the play screen shows none before its hint is opened.
+	Spoilers []string
 
 	broken   []manifestDoc
 	solution []manifestDoc
@@ -51,6 +54,8 @@ type Hint struct {
 	Text string
 	// Cost is the XP the hint costs when opened.
 	Cost int
+	// Reveals lists the ids of the checks whose diagnosis this hint shows.
+	Reveals []string
 }
 
 // Solution is the level's worked fix.

@@ -31,7 +31,7 @@ func TestLevel21Fixed(t *testing.T) {
 	r.applySolution()
 	v := r.until(30*time.Second, "passing after the fix", passed)
 	t.Logf("fixed state:\n%s", dump(v))
-	if x := result(v, "endpoints"); !strings.Contains(x.Message, "list the 2 pods of Deployment backend, all ready") {
+	if x := result(v, "endpoints"); !strings.Contains(x.Diagnosis, "list the 2 pods of Deployment backend, all ready") {
 		t.Errorf("endpoints message %q does not report the two backend pods", x.Message)
 	}
 }

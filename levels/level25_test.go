@@ -60,7 +60,7 @@ func TestLevel25PolicyDeleted(t *testing.T) {
 	if v.Passed {
 		t.Fatal("deleting the policy passed")
 	}
-	if x := result(v, "policy"); x.Status == check.Fail && contains(x.Message, "frontend → backend:8080\" expected") {
+	if x := result(v, "policy"); x.Status == check.Fail && contains(x.Diagnosis, "frontend → backend:8080\" expected") {
 		t.Errorf("frontend is reported as refused after the policy was deleted: %s", x.Message)
 	}
 }

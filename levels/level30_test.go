@@ -46,7 +46,7 @@ func TestLevel30Broken(t *testing.T) {
 	r := setUp(t, 30)
 	vip := r.clusterIP("web-cluster")
 	v := r.until(30*time.Second, "the broken state with DNS observed", all(
-		is("headless", check.Fail, "clusterIP "+vip, "virtual IP"),
+		is("shared-ip", check.Fail, "clusterIP "+vip, "virtual IP"),
 		is("service-dns", check.Fail, "web-cluster."+r.ns+".svc.cluster.local resolves to "+vip+", a virtual IP", "expected the 3 ready pod IPs"),
 		is("wiring", check.Pass),
 		is("ready", check.Pass),
@@ -67,7 +67,7 @@ func TestLevel30Fixed(t *testing.T) {
 	r.applySolution()
 	v := r.until(30*time.Second, "passing after the fix", passed)
 	t.Logf("fixed state:\n%s", dump(v))
-	if x := result(v, "service-dns"); !strings.Contains(x.Message, "SRV lists web-0.web-cluster."+r.ns) {
+	if x := result(v, "service-dns"); !strings.Contains(x.Diagnosis, "SRV lists web-0.web-cluster."+r.ns) {
 		t.Errorf("service-dns message %q does not report the SRV targets", x.Message)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -90,7 +90,7 @@ func TestLevel30HeadlessSelectingNothing(t *testing.T) {
 	r.deleteService("web-cluster")
 	r.apply(strings.Replace(headlessSvc, "%s", "web-clusterr", 1))
 	v := r.until(30*time.Second, "failing on the selector", all(
-		is("headless", check.Pass),
+		is("shared-ip", check.Pass),
 		is("wiring", check.Fail, "selects app=web-clusterr", "labelled app=web-cluster"),
 		is("service-dns", check.Fail, "no ready pod is selected"),
 	))
@@ -155,7 +155,7 @@ func TestLevel30ServiceDeleted(t *testing.T) {
 	r := setUp(t, 30)
 	r.deleteService("web-cluster")
 	v := r.until(30*time.Second, "failing on the missing Service", all(
-		is("headless", check.Fail, "Service web-cluster does not exist in namespace "+r.ns),
+		is("shared-ip", check.Fail, "Service web-cluster does not exist in namespace "+r.ns),
 		is("service-dns", check.Fail, "does not exist"),
 	))
 	if v.Passed {

@@ -102,7 +102,7 @@ func (b *builder) build() (*Level, error) {
 	if l.Namespace == "" {
 		l.Namespace = DefaultNamespace
 	}
-	steps := []func(*Level) error{b.header, b.texts, b.hints, b.solution, b.checks, b.drill, b.access, b.isolation, b.manifests}
+	steps := []func(*Level) error{b.header, b.texts, b.hints, b.solution, b.checks, b.spoilers, b.reveals, b.drill, b.access, b.isolation, b.manifests}
 	for _, step := range steps {
 		if err := step(l); err != nil {
 			return nil, err

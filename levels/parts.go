@@ -30,7 +30,7 @@ func (b *builder) hints(l *Level) error {
 		if err != nil {
 			return err
 		}
-		l.Hints = append(l.Hints, Hint{Text: text, Cost: h.Cost})
+		l.Hints = append(l.Hints, Hint{Text: text, Cost: h.Cost, Reveals: h.Reveals})
 	}
 	return nil
 }

@@ -101,7 +101,7 @@ func TestChecksOnlyRead(t *testing.T) {
 	if err != nil || v.Err != nil {
 		t.Fatalf("checks as a read-only identity: %v %v", err, v.Err)
 	}
-	if x := result(v, "headless"); x.Status != check.Fail || !strings.Contains(x.Message, "a virtual IP") {
+	if x := result(v, "shared-ip"); x.Status != check.Fail || !strings.Contains(x.Diagnosis, "a virtual IP") {
 		t.Fatalf("read-only checks saw %s %q", x.Status, x.Message)
 	}
 	if err := s.Teardown(ctx, nil); err == nil || !strings.Contains(err.Error(), "forbidden") {

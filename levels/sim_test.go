@@ -160,7 +160,7 @@ func dump(v play.Verdict) string {
 		fmt.Fprintf(&b, "error: %v\n", v.Err)
 	}
 	for _, x := range v.Results {
-		fmt.Fprintf(&b, "  %-12s %-7s %s\n", x.ID, x.Status, x.Message)
+		fmt.Fprintf(&b, "  %-12s %-7s %s\n  %-12s %-7s why: %s\n", x.ID, x.Status, x.Message, "", "", x.Diagnosis)
 	}
 	return b.String()
 }
@@ -171,10 +171,11 @@ func result(v play.Verdict, id string) check.Result {
 			return x
 		}
 	}
-	return check.Result{ID: id, Status: check.Pending, Message: "no such check"}
+	return check.Result{ID: id, Status: check.Pending, Message: "no such check", Diagnosis: "no such check"}
 }
 
-// is returns a condition: check id has status st and its message holds every part.
+// is returns a condition: check id has status st and its diagnosis holds
+// every part.
 func is(id string, st check.Status, parts ...string) func(play.Verdict) bool {
 	return func(v play.Verdict) bool {
 		x := result(v, id)
@@ -182,7 +183,7 @@ func is(id string, st check.Status, parts ...string) func(play.Verdict) bool {
 			return false
 		}
 		for _, p := range parts {
-			if !strings.Contains(x.Message, p) {
+			if !strings.Contains(x.Diagnosis, p) {
 				return false
 			}
 		}

@@ -29,11 +29,17 @@ type fileSpec struct {
 	// read-only view every player has; the game grants exactly these.
 	PlayerAccess []rbacv1.PolicyRule `json:"playerAccess"`
 	isolationSpec
+	// Spoilers are strings that give the fix away; no check title may hold
+	// one, and the play screen shows none before the hint that reveals it.
+	Spoilers []string `json:"spoilers"`
 }
 
 type hintSpec struct {
 	File string `json:"file"`
 	Cost int    `json:"cost"`
+	// Reveals lists the ids of the checks whose diagnosis opening this hint
+	// shows on the checklist.
+	Reveals []string `json:"reveals"`
 }
 
 type solutionSpec struct {

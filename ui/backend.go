@@ -6,6 +6,7 @@ import (
 
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/drill"
+	"github.com/k8squest/k8squest/engine/fieldnotes"
 	"github.com/k8squest/k8squest/engine/play"
 	"github.com/k8squest/k8squest/engine/progress"
 	"github.com/k8squest/k8squest/engine/score"
@@ -31,7 +32,8 @@ type Backend interface {
 	Open(ctx context.Context, l *levels.Level) (Session, error)
 	// Complete records a completed attempt and returns the XP breakdown, what
 	// the completion changed and the new progress.
-	Complete(l *levels.Level, o score.Outcome) (score.Breakdown, progress.Award, progress.State, error)
+	// notes are the play's field notes, kept with the progress.
+	Complete(l *levels.Level, o score.Outcome, notes *fieldnotes.Notes) (score.Breakdown, progress.Award, progress.State, error)
 	// Started records that a level was started (an attempt).
 	Started(l *levels.Level) error
 	// PlayerKubeconfigPath is where the kubeconfig of the player's identity
@@ -67,4 +69,7 @@ type Session interface {
 	Drill(ctx context.Context, report func(drill.Step)) drill.Result
 	// HasDrill says whether the level has a drill, and its title.
 	HasDrill() (bool, string)
+	// Observe reads the level's Services as a client sees them, for the
+	// field notes.
+	Observe(ctx context.Context) (fieldnotes.Observation, error)
 }

@@ -166,7 +166,8 @@ func (b *briefing) handleOp(msg opMsg) tea.Cmd {
 	if msg.Err != nil {
 		return errorCmd(fmt.Sprintf("set up level %d", b.level.ID), msg.Err)
 	}
-	return send(startPlayMsg{Level: b.level, Session: msg.Value.(Session)})
+	d := msg.Value.(setupDone)
+	return send(startPlayMsg{Level: b.level, Session: d.s, Broken: d.broken})
 }
 
 // View implements page.
@@ -238,7 +239,11 @@ func (b *briefing) setupOp(s Session, l *levels.Level, removing <-chan struct{})
 		if err := waitRemoval(ctx, removing, rep); err != nil {
 			return nil, err
 		}
-		return setupLevel(ctx, b.c.Backend, s, l, rep)
+		s, err := setupLevel(ctx, b.c.Backend, s, l, rep)
+		if err != nil {
+			return nil, err
+		}
+		return setupDone{s: s, broken: observeSetup(ctx, s)}, nil
 	}
 }
 

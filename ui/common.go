@@ -8,6 +8,8 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/fieldnotes"
 	"github.com/k8squest/k8squest/engine/progress"
 	"github.com/k8squest/k8squest/engine/score"
 	"github.com/k8squest/k8squest/levels"
@@ -80,6 +82,9 @@ type (
 	startPlayMsg struct {
 		Level   *levels.Level
 		Session Session
+		// Broken is what the cluster showed right after the set-up, for
+		// the field notes; nil when it could not be observed.
+		Broken *fieldnotes.Observation
 	}
 	// levelDoneMsg says a level was completed and recorded.
 	levelDoneMsg struct {
@@ -90,6 +95,10 @@ type (
 		Breakdown score.Breakdown
 		Award     progress.Award
 		Progress  progress.State
+		// Results are the final verdict's checks, diagnoses included.
+		Results []check.Result
+		// Notes are the play's field notes.
+		Notes *fieldnotes.Notes
 	}
 	// showDebriefMsg opens a level's debrief.
 	showDebriefMsg struct{ Level *levels.Level }

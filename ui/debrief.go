@@ -81,7 +81,7 @@ func (d *debrief) Update(msg tea.Msg) tea.Cmd {
 func (d *debrief) setRendered(msg markdownMsg) {
 	off := d.vp.YOffset()
 	if msg.Err != nil {
-		d.vp.SetContent(d.level.Debrief)
+		d.vp.SetContent(d.source())
 	} else {
 		d.vp.SetContent(msg.Out)
 	}
@@ -131,5 +131,5 @@ func (d *debrief) renderCmd() tea.Cmd {
 	if d.vp.Width() <= 0 {
 		return nil
 	}
-	return renderMarkdownCmd(d.mdKey(), d.level.Debrief, d.contentWidth(), d.c.Styles.Dark)
+	return renderMarkdownCmd(d.mdKey(), d.source(), d.contentWidth(), d.c.Styles.Dark)
 }

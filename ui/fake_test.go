@@ -11,6 +11,7 @@ import (
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/drill"
+	"github.com/k8squest/k8squest/engine/fieldnotes"
 	"github.com/k8squest/k8squest/engine/play"
 	"github.com/k8squest/k8squest/engine/progress"
 	"github.com/k8squest/k8squest/engine/score"
@@ -24,6 +25,7 @@ type fakeBackend struct {
 	state     progress.State
 	sess      *fakeSession
 	completed []score.Outcome
+	notes     []*fieldnotes.Notes
 	started   int
 	connErr   error
 	// recreates counts Recreate calls; Recreate succeeds.
@@ -65,10 +67,11 @@ func (b *fakeBackend) Recreate(_ context.Context, rep cluster.Reporter) (string,
 
 func (b *fakeBackend) Open(_ context.Context, _ *levels.Level) (Session, error) { return b.sess, nil }
 
-func (b *fakeBackend) Complete(l *levels.Level, o score.Outcome) (score.Breakdown, progress.Award, progress.State, error) {
+func (b *fakeBackend) Complete(l *levels.Level, o score.Outcome, notes *fieldnotes.Notes) (score.Breakdown, progress.Award, progress.State, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.completed = append(b.completed, o)
+	b.notes = append(b.notes, notes)
 	bd := score.Score(o)
 	rec := b.state.Levels[l.ID]
 	a := progress.Award{Earned: bd.Total}
@@ -82,6 +85,7 @@ func (b *fakeBackend) Complete(l *levels.Level, o score.Outcome) (score.Breakdow
 		rec.BestXP = bd.Total
 	}
 	rec.Completed = true
+	rec.Notes = notes
 	return bd, a, b.state, nil
 }
 
@@ -114,6 +118,9 @@ type fakeSession struct {
 	// until it closes.
 	teardownErr  error
 	teardownGate chan struct{}
+	// observations are what Observe returns, in turn.
+	mu           sync.Mutex
+	observations []fieldnotes.Observation
 }
 
 func newFakeSession(ns string) *fakeSession {
@@ -155,6 +162,21 @@ func (s *fakeSession) Drill(_ context.Context, report func(drill.Step)) drill.Re
 	return s.drill
 }
 
+// Observe implements Session: the fake's observations, in turn, and then
+// the last one again.
+func (s *fakeSession) Observe(context.Context) (fieldnotes.Observation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.observations) == 0 {
+		return fieldnotes.Observation{}, nil
+	}
+	o := s.observations[0]
+	if len(s.observations) > 1 {
+		s.observations = s.observations[1:]
+	}
+	return o, nil
+}
+
 func (s *fakeSession) HasDrill() (bool, string) {
 	return true, "Reschedule drill: delete web-2 and watch DNS follow its replacement"
 }
@@ -171,19 +193,20 @@ func level30() *levels.Level {
 		Briefing: briefing30,
 		Debrief:  debriefMarkdown(4),
 		Hints: []levels.Hint{
-			{Text: "# Hint 1: ask DNS what it answers\n\nCompare `web-cluster` with `web-0.web-cluster`. What kind of Service answers with the pods' own addresses?", Cost: 30},
-			{Text: "# Hint 2: headless, and why patching fails\n\n`spec.clusterIP` is immutable once set.", Cost: 60},
+			{Text: "# Hint 1: ask DNS what it answers\n\nCompare `web-cluster` with `web-0.web-cluster`. What kind of Service answers with the pods' own addresses?", Cost: 30, Reveals: []string{"wiring", "ready"}},
+			{Text: "# Hint 2: headless, and why patching fails\n\n`spec.clusterIP` is immutable once set.", Cost: 60, Reveals: []string{"shared-ip", "pod-dns", "service-dns"}},
 			{Text: "# Hint 3: the replacement\n\nDelete the Service and create it again with `clusterIP: None`.", Cost: 90},
 		},
 		Solution: levels.Solution{Text: "# Solution\n\n```sh\nkubectl -n ${NAMESPACE} delete svc web-cluster\nkubectl -n ${NAMESPACE} apply -f web-cluster-headless.yaml\n```", Cost: 200},
 		Checks: []levels.CheckSpec{
-			{ID: "headless", Title: "Service web-cluster is headless (clusterIP None)", Type: "serviceHeadless"},
-			{ID: "wiring", Title: "StatefulSet web names web-cluster, and its selector selects web's pods", Type: "statefulSetService"},
+			{ID: "shared-ip", Title: "web-cluster hands out no shared address of its own", Type: "serviceHeadless"},
+			{ID: "wiring", Title: "StatefulSet web's pods are named under web-cluster, and web-cluster leads to them", Type: "statefulSetService"},
 			{ID: "ready", Title: "All replicas of StatefulSet web are Ready", Type: "workloadReady"},
-			{ID: "pod-dns", Title: "Each web-N.web-cluster name resolves to pod web-N's current IP", Type: "statefulSetPodDNS"},
-			{ID: "service-dns", Title: "web-cluster resolves to exactly the ready pod IPs, and SRV lists every pod", Type: "headlessServiceDNS"},
+			{ID: "pod-dns", Title: "Each web-N.web-cluster name answers pod web-N's current IP", Type: "statefulSetPodDNS"},
+			{ID: "service-dns", Title: "web-cluster's name answers every ready pod of web, and SRV lists each pod", Type: "headlessServiceDNS"},
 		},
-		Drill: &levels.DrillSpec{Title: "Reschedule drill: delete web-2 and watch DNS follow its replacement", Type: "statefulSetReschedule"},
+		Spoilers: []string{"clusterIP: None", "cannot be changed", "headless", "immutable"},
+		Drill:    &levels.DrillSpec{Title: "Reschedule drill: delete web-2 and watch DNS follow its replacement", Type: "statefulSetReschedule"},
 	}
 }
 

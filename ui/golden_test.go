@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,11 +14,11 @@ import (
 )
 
 var failing = []string{
-	"Service web-cluster has clusterIP 10.96.100.50; a headless Service has clusterIP None",
-	"serviceName is web-cluster and the selector app=web-cluster matches 3 pods",
+	"Service web-cluster holds one virtual IP, 10.96.100.50, for all its pods: a client cannot pick a pod by it",
+	"StatefulSet web's pods are named under Service web-cluster, and the Service leads to them (3 running)",
 	"3/3 replicas ready",
 	"web-0.web-cluster.k8squest.svc.cluster.local: NXDOMAIN (want 10.244.0.12)",
-	"web-cluster.k8squest.svc.cluster.local answers 10.96.100.50, not the pod IPs 10.244.0.12, 10.244.0.13, 10.244.0.14",
+	"web-cluster.k8squest.svc.cluster.local answers one address, 10.96.100.50, not the 3 ready pods (10.244.0.12, 10.244.0.13, 10.244.0.14); peers cannot find each other by it",
 }
 
 func TestGoldenBoot(t *testing.T) {
@@ -168,4 +169,27 @@ func TestGoldenMapRemoval(t *testing.T) {
 			h.golden()
 		})
 	}
+}
+
+// TestGoldenResultDiagnoses: once the level is complete, the result screen
+// shows every check's diagnosis.
+func TestGoldenResultDiagnoses(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.booted()
+	o := score.Outcome{LevelXP: 300, HintCosts: []int{30}, Seconds: 312}
+	rs := results(statuses(check.Pass, check.Pass, check.Pass, check.Pass, check.Pass), []string{
+		"Service web-cluster holds no virtual IP of its own: its name leads to the pods themselves",
+		"StatefulSet web's pods are named under Service web-cluster, and the Service leads to them (3 running)",
+		"StatefulSet web: 3 of 3 replicas ready",
+		"web-0.web-cluster.k8squest.svc.cluster.local → 10.244.0.12",
+		"web-cluster.k8squest.svc.cluster.local answers the 3 ready pod IPs",
+	})
+	rs[0].Diagnosis = "Service web-cluster has clusterIP: None (headless)"
+	rs[1].Diagnosis = "StatefulSet web has serviceName web-cluster, and the Service's selector app=web-cluster matches its pods (3 running)"
+	h.send(levelDoneMsg{Level: level30(), Outcome: o, Breakdown: score.Score(o), Award: awardOf(270), Progress: h.be.state, Results: rs})
+	view := h.view()
+	if !strings.Contains(view, "clusterIP: None (headless)") {
+		t.Errorf("the result screen does not show the diagnosis:\n%s", view)
+	}
+	h.golden()
 }

@@ -35,6 +35,7 @@ func (m *Model) navigate(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			m.removal = nil // its outcome was on the map; a new level begins
 		}
 		m.play = newPlayScreen(m.c, msg.Level, msg.Session)
+		m.play.notes.broken = msg.Broken
 		return m.show(screenPlay, m.play.Init), true
 	case levelDoneMsg:
 		m.closePlay()

@@ -109,6 +109,8 @@ type playScreen struct {
 	// identity, shown on its own line under the notice when no shell opens.
 	export string
 
+	notes notesState
+
 	helpMD    string
 	helpWidth int
 	vp        viewport.Model
@@ -190,6 +192,9 @@ func (p *playScreen) update(msg tea.Msg) tea.Cmd {
 		return p.handleOp(msg)
 	case shellDoneMsg:
 		return p.handleShellDone(msg)
+	case observedMsg:
+		p.handleObserved(msg)
+		return nil
 	case markdownMsg:
 		p.handleMarkdown(msg)
 		return nil
@@ -229,7 +234,7 @@ func (p *playScreen) handleVerdict(msg verdictMsg) tea.Cmd {
 	}
 	p.verdict, p.haveVerdict = msg.Verdict, true
 	p.trackOutage(msg.Verdict)
-	next := waitVerdict(p.verdicts)
+	next := tea.Batch(waitVerdict(p.verdicts), p.noteVerdict(msg.Verdict))
 	v := msg.Verdict
 	if !v.Passed || v.Err != nil {
 		p.drill.rearm = true
@@ -291,6 +296,7 @@ func (p *playScreen) handleDrill(msg opMsg) tea.Cmd {
 		p.drill.steps = res.Steps
 	}
 	p.drill.message = res.Message
+	p.noteDrill(res)
 	if msg.Err != nil || !res.Passed {
 		p.drill.state, p.drill.rearm = drillFailed, false
 		if p.drill.message == "" && msg.Err != nil {
@@ -326,6 +332,7 @@ func (p *playScreen) handleShellDone(msg shellDoneMsg) tea.Cmd {
 	if msg.p != p {
 		return nil
 	}
+	p.noteShell(false)
 	p.notice = "Back from the shell."
 	if msg.Err != nil {
 		p.notice = "The shell ended with an error: " + msg.Err.Error()

@@ -49,6 +49,7 @@ func (p *playScreen) tickCmd() tea.Cmd {
 // drillCmd runs the level's drill, its steps delivered live.
 func (p *playScreen) drillCmd() tea.Cmd {
 	p.drill.state, p.drill.steps, p.drill.message = drillRunning, nil, ""
+	p.notes.drillInShell = p.notes.inShell
 	op, s := newOperation(p.ctx), p.sess
 	p.drill.op = op
 	return op.start(func(ctx context.Context, _ cluster.Reporter) (any, error) {
@@ -70,13 +71,14 @@ func (p *playScreen) resetCmd() tea.Cmd {
 // completeCmd records the completion and hands the result to the root.
 func (p *playScreen) completeCmd() tea.Cmd {
 	p.completing = true
-	l, o, be, sess := p.level, p.outcome(), p.c.Backend, p.sess
+	l, o, be, sess, results, n, ctx := p.level, p.outcome(), p.c.Backend, p.sess, p.finalResults(), p.notes, p.ctx
 	return func() tea.Msg {
-		b, a, st, err := be.Complete(l, o)
+		notes := fieldNotes(ctx, sess, l.ID, sess.Namespace(), n)
+		b, a, st, err := be.Complete(l, o, notes)
 		if err != nil {
 			return errMsg{What: fmt.Sprintf("record level %d", l.ID), Err: err}
 		}
-		return levelDoneMsg{Level: l, Session: sess, Outcome: o, Breakdown: b, Award: a, Progress: st}
+		return levelDoneMsg{Level: l, Session: sess, Outcome: o, Breakdown: b, Award: a, Progress: st, Results: results, Notes: notes}
 	}
 }
 

@@ -49,6 +49,7 @@ func (p *playScreen) handleShell(msg opMsg) tea.Cmd {
 		return p.afterOp()
 	}
 	cmd := p.c.Backend.Shell(p.level, kc)
+	p.noteShell(true)
 	return tea.Batch(tea.ExecProcess(cmd, func(err error) tea.Msg { return shellDoneMsg{p: p, Err: err} }), p.afterOp())
 }
 

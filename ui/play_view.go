@@ -121,7 +121,7 @@ func (p *playScreen) checkView(r check.Result, width int) string {
 	if msg != "" {
 		out += "\n" + st.Message.Render(wrap(msg, width-st.Message.GetHorizontalFrameSize()))
 	}
-	return out
+	return out + p.diagnosisView(r, width)
 }
 
 // statusIcon returns the icon of a check status and the style of its title.

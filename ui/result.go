@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 )
@@ -16,15 +17,20 @@ type result struct {
 	c    *Common
 	done levelDoneMsg
 	w, h int
+	// vp scrolls the summary when the diagnoses make it taller than the screen.
+	vp viewport.Model
 }
 
 // newResult returns the result screen of a completed level.
 func newResult(c *Common, done levelDoneMsg) *result {
-	return &result{c: c, done: done}
+	return &result{c: c, done: done, vp: newScroller(c)}
 }
 
 // SetSize implements page.
-func (r *result) SetSize(w, h int) { r.w, r.h = w, h }
+func (r *result) SetSize(w, h int) {
+	r.w, r.h = w, h
+	r.layout()
+}
 
 // ShortHelp implements help.KeyMap.
 func (r *result) ShortHelp() []key.Binding {
@@ -50,11 +56,18 @@ func (r *result) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, keys.Global.Quit):
 		return tea.Quit
 	}
-	return nil
+	var cmd tea.Cmd
+	r.vp, cmd = r.vp.Update(msg)
+	return cmd
 }
 
 // View implements page.
 func (r *result) View() string {
+	return lipgloss.JoinVertical(lipgloss.Left, levelHeader(r.c, r.done.Level, "complete", r.w), "", r.vp.View())
+}
+
+// summaryView is the scrolling part: the XP box and what the checks saw.
+func (r *result) summaryView() string {
 	st := r.c.Styles
 	d := r.done
 	w := min(r.w, 64)
@@ -84,7 +97,13 @@ func (r *result) View() string {
 		lines = append(lines, "", st.Subtle.Render(wrap(fmt.Sprintf("Back on the map, the game removes what the level created in namespace %s.", d.Session.Namespace()), inner)))
 	}
 	box := st.Box.Width(w).Render(strings.Join(lines, "\n"))
-	return lipgloss.JoinVertical(lipgloss.Left, levelHeader(r.c, d.Level, "complete", r.w), "", box)
+	parts := []string{box}
+	for _, v := range []string{r.drillSeenView(), r.diagnosesView()} {
+		if v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, parts...)
 }
 
 // awardView says what the completion added to the total.

@@ -28,16 +28,18 @@ type Styles struct {
 	Dialog   lipgloss.Style
 	Banner   lipgloss.Style
 	Message  lipgloss.Style
-	Viewport lipgloss.Style
-	Spinner  lipgloss.Style
-	Cursor   lipgloss.Style
-	Selected lipgloss.Style
-	XPGain   lipgloss.Style
-	XPLoss   lipgloss.Style
-	XPTotal  lipgloss.Style
-	Success  lipgloss.Style
-	Error    lipgloss.Style
-	Warn     lipgloss.Style
+	// Diagnosis is a revealed "why:" line under a check's symptom.
+	Diagnosis lipgloss.Style
+	Viewport  lipgloss.Style
+	Spinner   lipgloss.Style
+	Cursor    lipgloss.Style
+	Selected  lipgloss.Style
+	XPGain    lipgloss.Style
+	XPLoss    lipgloss.Style
+	XPTotal   lipgloss.Style
+	Success   lipgloss.Style
+	Error     lipgloss.Style
+	Warn      lipgloss.Style
 
 	// Status styles the check icons.
 	Status struct {
@@ -92,6 +94,7 @@ func NewStyles(isDark bool) *Styles {
 	s.Dialog = base.Border(lipgloss.RoundedBorder()).BorderForeground(p.warn).Padding(1, 2)
 	s.Banner = base.Bold(true).Foreground(p.onAccent).Background(p.fail).Padding(0, 1)
 	s.Message = base.Foreground(p.subtle).PaddingLeft(4)
+	s.Diagnosis = base.Foreground(p.accent).PaddingLeft(4)
 	s.Viewport = base.Border(lipgloss.RoundedBorder()).BorderForeground(p.faint)
 	s.Spinner = base.Foreground(p.accent)
 	s.Cursor = base.Foreground(p.accent).Bold(true)

@@ -25,10 +25,20 @@ type checkItemJSON struct {
 	ID      string `json:"id"`
 	Passed  bool   `json:"passed"`
 	Message string `json:"message"`
+	// Diagnosis is there only with --explain: it gives the fix away.
+	Diagnosis string `json:"diagnosis,omitempty"`
+}
+
+// verdictFormat says how a verdict is printed.
+type verdictFormat struct {
+	json bool
+	// explain adds each check's diagnosis to its symptom.
+	explain bool
 }
 
 func newCheckCmd(g *globals) *cobra.Command {
-	var asJSON, watch bool
+	var f verdictFormat
+	var watch bool
 	c := levelCmd(g, "check", "Run a level's checks once (or on every change with --watch); exit 0 only when all pass", false,
 		func(ctx context.Context, x *game, l *levels.Level) error {
 			s, err := x.session(l)
@@ -36,31 +46,32 @@ func newCheckCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if watch {
-				return watchChecks(ctx, g, l, s.Watch(ctx), asJSON)
+				return watchChecks(ctx, g, l, s.Watch(ctx), f)
 			}
 			v, err := s.CheckOnce(ctx)
 			if err != nil {
 				return fmt.Errorf("check level %d: %w", l.ID, err)
 			}
-			printVerdict(g, l, v, asJSON)
+			printVerdict(g, l, v, f)
 			if !v.Passed {
 				return exitError{code: 1}
 			}
 			return nil
 		})
-	c.Flags().BoolVar(&asJSON, "json", false, "print the verdict as JSON")
+	c.Flags().BoolVar(&f.json, "json", false, "print the verdict as JSON")
+	c.Flags().BoolVar(&f.explain, "explain", false, "also print each check's diagnosis: why it fails, which gives the fix away")
 	c.Flags().BoolVar(&watch, "watch", false, "keep running and print each change of verdict")
 	return c
 }
 
 // watchChecks prints each verdict that changes until ctx ends (Ctrl+C).
-func watchChecks(ctx context.Context, g *globals, l *levels.Level, verdicts <-chan play.Verdict, asJSON bool) error {
+func watchChecks(ctx context.Context, g *globals, l *levels.Level, verdicts <-chan play.Verdict, f verdictFormat) error {
 	var last *play.Verdict
 	for v := range verdicts {
-		if asJSON {
-			printVerdict(g, l, v, true)
+		if f.json {
+			printVerdict(g, l, v, f)
 		} else {
-			printChanges(g, last, v)
+			printChanges(g, last, v, f.explain)
 		}
 		last = &v
 	}
@@ -70,14 +81,18 @@ func watchChecks(ctx context.Context, g *globals, l *levels.Level, verdicts <-ch
 	return exitError{code: 1}
 }
 
-func printVerdict(g *globals, l *levels.Level, v play.Verdict, asJSON bool) {
-	if asJSON {
+func printVerdict(g *globals, l *levels.Level, v play.Verdict, f verdictFormat) {
+	if f.json {
 		out := checkJSON{Level: l.ID, Passed: v.Passed, Checks: []checkItemJSON{}}
 		if v.Err != nil {
 			out.Error = v.Err.Error()
 		}
 		for _, r := range v.Results {
-			out.Checks = append(out.Checks, checkItemJSON{ID: r.ID, Passed: r.Passed(), Message: r.Message})
+			item := checkItemJSON{ID: r.ID, Passed: r.Passed(), Message: r.Message}
+			if f.explain {
+				item.Diagnosis = r.Diagnosis
+			}
+			out.Checks = append(out.Checks, item)
 		}
 		enc := json.NewEncoder(g.stdout)
 		_ = enc.Encode(out)
@@ -88,6 +103,7 @@ func printVerdict(g *globals, l *levels.Level, v play.Verdict, asJSON bool) {
 	}
 	for _, r := range v.Results {
 		fmt.Fprintf(g.stdout, "%s %s: %s\n    %s\n", mark(r.Status), r.ID, r.Title, r.Message)
+		printWhy(g, r, f.explain, "    ")
 	}
 	if v.Passed {
 		fmt.Fprintf(g.stdout, "\nLevel %d: all checks pass.\n", l.ID)
@@ -97,18 +113,28 @@ func printVerdict(g *globals, l *levels.Level, v play.Verdict, asJSON bool) {
 }
 
 // printChanges prints only the checks whose verdict or message changed.
-func printChanges(g *globals, last *play.Verdict, v play.Verdict) {
+func printChanges(g *globals, last *play.Verdict, v play.Verdict, explain bool) {
 	if v.Err != nil && (last == nil || last.Err == nil || last.Err.Error() != v.Err.Error()) {
 		fmt.Fprintf(g.stdout, "%s ! %v\n", v.At.Format("15:04:05"), v.Err)
 	}
 	for i, r := range v.Results {
-		if last != nil && i < len(last.Results) && last.Results[i].Status == r.Status && last.Results[i].Message == r.Message {
+		if last != nil && i < len(last.Results) && last.Results[i].Status == r.Status && last.Results[i].Message == r.Message &&
+			(!explain || last.Results[i].Diagnosis == r.Diagnosis) {
 			continue
 		}
 		fmt.Fprintf(g.stdout, "%s %s %s: %s\n", v.At.Format("15:04:05"), mark(r.Status), r.ID, r.Message)
+		printWhy(g, r, explain, "           ")
 	}
 	if v.Passed && (last == nil || !last.Passed) {
 		fmt.Fprintf(g.stdout, "%s all checks pass\n", v.At.Format("15:04:05"))
+	}
+}
+
+// printWhy prints a check's diagnosis under its symptom, when asked for
+// and when it says more than the symptom.
+func printWhy(g *globals, r check.Result, explain bool, indent string) {
+	if explain && r.Diagnosis != "" && r.Diagnosis != r.Message {
+		fmt.Fprintf(g.stdout, "%swhy: %s\n", indent, r.Diagnosis)
 	}
 }
 

@@ -129,12 +129,12 @@ func TestDoctorLevel30OnSim(t *testing.T) {
 	sim := []string{"statefulset", "web", "-n", ns, "--provider", "sim"}
 
 	out, errOut, code := doctorRun(t, "", sim...)
-	if code != 1 || !strings.Contains(out, "✗ headless: Service web-cluster is headless (clusterIP: None)") || !strings.Contains(out, "Problems found.") {
+	if code != 1 || !strings.Contains(out, "✗ headless: Service web-cluster is headless (clusterIP: None)") || !strings.Contains(out, "why: Service web-cluster has clusterIP ") || !strings.Contains(out, "Problems found.") {
 		t.Fatalf("broken: exit %d, stdout:\n%s\nstderr: %s", code, out, errOut)
 	}
 	out, _, code = doctorRun(t, "", append(sim, "--format", "json")...)
 	var rep doctorReport
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 1 || rep.Passed || rep.Checks[0].ID != "headless" || rep.Checks[0].Status != "fail" || rep.Service != "web-cluster" {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 1 || rep.Passed || rep.Checks[0].ID != "headless" || rep.Checks[0].Status != "fail" || !strings.Contains(rep.Checks[0].Diagnosis, "clusterIP: None") || rep.Service != "web-cluster" {
 		t.Fatalf("broken JSON: exit %d, err %v, report %+v", code, err, rep)
 	}
 	_, _, code = doctorRun(t, "y\n", append(sim, "--drill")...)

@@ -33,6 +33,8 @@ type doctorCheck struct {
 	Status  string `json:"status"`
 	Passed  bool   `json:"passed"`
 	Message string `json:"message"`
+	// Diagnosis says why; doctor serves real work, so it always shows it.
+	Diagnosis string `json:"diagnosis"`
 }
 
 // doctorDrill is the drill's outcome; Ran is false when it was skipped or declined.
@@ -48,7 +50,8 @@ type doctorDrill struct {
 func (r *doctorReport) runChecks(ctx context.Context, s *play.Session, sts *appsv1.StatefulSet) error {
 	if sts.Spec.ServiceName == "" {
 		r.Checks = append(r.Checks, doctorCheck{ID: "service-name", Title: "StatefulSet names a Service", Status: check.Fail.String(),
-			Message: fmt.Sprintf("StatefulSet %s has no spec.serviceName, so its pods get no stable DNS names; set it to a headless Service's name", sts.Name)})
+			Message:   fmt.Sprintf("StatefulSet %s's pods get no stable DNS names", sts.Name),
+			Diagnosis: fmt.Sprintf("StatefulSet %s has no spec.serviceName, so its pods get no stable DNS names; set it to a headless Service's name", sts.Name)})
 	}
 	v, err := s.CheckOnce(ctx)
 	if err != nil {
@@ -58,7 +61,7 @@ func (r *doctorReport) runChecks(ctx context.Context, s *play.Session, sts *apps
 		r.Error = v.Err.Error()
 	}
 	for _, res := range v.Results {
-		r.Checks = append(r.Checks, doctorCheck{ID: res.ID, Title: res.Title, Status: res.Status.String(), Passed: res.Passed(), Message: res.Message})
+		r.Checks = append(r.Checks, doctorCheck{ID: res.ID, Title: res.Title, Status: res.Status.String(), Passed: res.Passed(), Message: res.Message, Diagnosis: res.Diagnosis})
 	}
 	r.Passed = v.Passed && sts.Spec.ServiceName != ""
 	return nil
@@ -121,6 +124,9 @@ func (g *globals) printDoctor(r *doctorReport) {
 	}
 	for _, c := range r.Checks {
 		fmt.Fprintf(w, "%s %s: %s\n    %s\n", statusMark(c.Status), c.ID, c.Title, c.Message)
+		if c.Diagnosis != "" && c.Diagnosis != c.Message {
+			fmt.Fprintf(w, "    why: %s\n", c.Diagnosis)
+		}
 	}
 	if d := r.Drill; d != nil {
 		fmt.Fprintf(w, "%s drill (reschedule %s): %s\n", drillMark(d), d.Pod, d.Message)

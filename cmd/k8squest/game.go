@@ -12,6 +12,7 @@ import (
 	"github.com/k8squest/k8squest/content"
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/dns"
+	"github.com/k8squest/k8squest/engine/fieldnotes"
 	"github.com/k8squest/k8squest/engine/play"
 	prog "github.com/k8squest/k8squest/engine/progress"
 	"github.com/k8squest/k8squest/engine/score"
@@ -168,11 +169,11 @@ func (x *game) session(l *levels.Level) (*session, error) {
 }
 
 // Complete implements ui.Backend.
-func (x *game) Complete(l *levels.Level, o score.Outcome) (score.Breakdown, prog.Award, prog.State, error) {
+func (x *game) Complete(l *levels.Level, o score.Outcome, notes *fieldnotes.Notes) (score.Breakdown, prog.Award, prog.State, error) {
 	b := score.Score(o)
 	a, st, _, err := x.store.Complete(prog.Completion{
 		Level: l.ID, XP: b.Total, Seconds: o.Seconds,
-		HintsUsed: len(o.HintCosts), Solution: o.SolutionOpened,
+		HintsUsed: len(o.HintCosts), Solution: o.SolutionOpened, Notes: notes,
 	})
 	return b, a, st, err
 }

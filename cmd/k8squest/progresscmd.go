@@ -12,6 +12,7 @@ import (
 
 func newProgressCmd(g *globals) *cobra.Command {
 	var asJSON bool
+	var notes string
 	c := &cobra.Command{
 		Use:   "progress",
 		Short: "Show your XP and the levels you have completed",
@@ -20,6 +21,9 @@ func newProgressCmd(g *globals) *cobra.Command {
 			x, st, err := g.gameWithProgress()
 			if err != nil {
 				return err
+			}
+			if notes != "" {
+				return printNotes(g, x, st, notes)
 			}
 			if asJSON {
 				enc := json.NewEncoder(g.stdout)
@@ -39,13 +43,32 @@ func newProgressCmd(g *globals) *cobra.Command {
 					state = "completed"
 				}
 				fmt.Fprintf(g.stdout, "level %d: %s, best %d XP, %d attempts, best time %ds\n", id, state, r.BestXP, r.Attempts, r.BestSeconds)
+				if r.Notes != nil {
+					fmt.Fprintf(g.stdout, "    field notes of the latest play: k8squest progress --notes %d\n", id)
+				}
 			}
 			fmt.Fprintf(g.stdout, "(saved in %s)\n", x.store.Path())
 			return nil
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print the progress as JSON")
+	c.Flags().StringVar(&notes, "notes", "", "print the field notes of level `N`'s latest completion")
 	return c
+}
+
+// printNotes prints the "On your cluster" notes of a level's latest
+// completion.
+func printNotes(g *globals, x *game, st prog.State, arg string) error {
+	l, err := x.level(arg)
+	if err != nil {
+		return fmt.Errorf("--notes: %w", err)
+	}
+	r := st.Levels[l.ID]
+	if r == nil || r.Notes == nil {
+		return fmt.Errorf("--notes: level %d has no field notes yet: they are kept when you complete it", l.ID)
+	}
+	fmt.Fprint(g.stdout, r.Notes.Markdown(l.Debrief))
+	return nil
 }
 
 // progressJSON is `k8squest progress --json`: the saved state plus its total.

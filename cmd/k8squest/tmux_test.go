@@ -147,16 +147,20 @@ func TestPlayLevel30InTmux(t *testing.T) {
 	tm := startTerm(t, env, fmt.Sprintf("%s play 30 -n %s; echo EXITED $?; sleep 60", bin, ns))
 	tm.waitFor(30*time.Second, "LEVEL 30", "namespace "+ns, "enter start level")
 	tm.keys("Enter")
-	tm.waitFor(60*time.Second, "Checks", "✗ Service web-cluster is headless", "a virtual IP")
+	tm.waitFor(60*time.Second, "Checks", "✗ web-cluster hands out no shared address", "one virtual IP")
 
 	kc := "--kubeconfig=" + c.Kubeconfig
 	runCmd(t, nil, kubectl, kc, "-n", ns, "delete", "svc", "web-cluster")
 	runCmd(t, nil, kubectl, kc, "-n", ns, "apply", "-f", "../../content/world-3/30-headless-dns/solution.yaml")
 
-	s := tm.waitFor(60*time.Second, "Level 30 complete", "First completion: +300 XP")
+	s := tm.waitFor(60*time.Second, "Level 30 complete", "First completion: +300 XP", "What the checks saw")
+	if strings.Contains(s, "✗") {
+		t.Errorf("the result screen of a completed level shows a failing check:\n%s", s)
+	}
 	t.Logf("result screen:\n%s", s)
 	tm.keys("Enter")
-	tm.waitFor(20*time.Second, "Level 30 Debrief", "debrief")
+	// The debrief opens with this play's field notes, then the level's own text.
+	tm.waitFor(20*time.Second, "On your cluster", "Broken: clusterIP", "debrief")
 	tm.keys("G")
 	tm.waitFor(10*time.Second, "Your database cluster will thank you", "100%")
 	tm.keys("Escape")
@@ -188,7 +192,7 @@ func TestPlayLevel30InTmux(t *testing.T) {
 	tm3 := startTerm(t, append(env, "SHELL=/bin/sh"), fmt.Sprintf("%s play 30 -n %s; echo EXITED $?; sleep 60", bin, ns))
 	tm3.waitFor(30*time.Second, "enter start level")
 	tm3.keys("Enter")
-	tm3.waitFor(60*time.Second, "✗ Service web-cluster is headless")
+	tm3.waitFor(60*time.Second, "✗ web-cluster hands out no shared address")
 	tm3.keys("s")
 	tm3.shellReady()
 	tm3.keys(fmt.Sprintf("kubectl auth whoami -o jsonpath='{.status.userInfo.username}{\"\\n\"}'; kubectl delete svc web-cluster && kubectl apply -f %s", solution), "Enter")

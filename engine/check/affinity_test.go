@@ -52,9 +52,10 @@ func TestAffinity(t *testing.T) {
 			if r.Status != tt.want {
 				t.Fatalf("status %s, want %s: %s", r.Status, tt.want, r.Message)
 			}
+			assertVoices(t, r, nil, tt.msg)
 			for _, m := range tt.msg {
-				if !strings.Contains(r.Message, m) {
-					t.Errorf("message %q lacks %q", r.Message, m)
+				if !strings.Contains(r.Diagnosis, m) {
+					t.Errorf("diagnosis %q lacks %q", r.Diagnosis, m)
 				}
 			}
 		})

@@ -47,8 +47,12 @@ type Result struct {
 	// Title is the check's one-line description.
 	Title  string
 	Status Status
-	// Message says what was observed, in the player's terms.
+	// Message is the symptom: what a client of the system observes, in the
+	// player's terms. It never names the fix.
 	Message string
+	// Diagnosis says why: which field or object causes the symptom, and what
+	// the cluster refused. The game shows it once a hint reveals it.
+	Diagnosis string
 	// Requery is true when the verdict depends on something without a watch
 	// (DNS), so it must be asked again while it fails.
 	Requery bool
@@ -83,7 +87,7 @@ type Env struct {
 
 // Check is one typed check with its parameters bound.
 type Check interface {
-	// Run observes the cluster and returns Status, Message and Requery; the
-	// caller fills ID and Title.
+	// Run observes the cluster and returns Status, Message, Diagnosis and
+	// Requery; the caller fills ID and Title.
 	Run(ctx context.Context, env *Env) Result
 }

@@ -58,7 +58,7 @@ func unreachable(err error) Result {
 	} else if errors.Is(err, dns.ErrUnreachable) {
 		msg = "DNS unreachable: " + msg
 	}
-	return Result{Status: Unknown, Message: msg, Requery: true}
+	return Result{Status: Unknown, Message: msg, Diagnosis: msg, Requery: true}
 }
 
 // fqdn builds name.<ns>.svc.<domain>.

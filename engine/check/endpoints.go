@@ -49,19 +49,25 @@ func (c *endpoints) Run(_ context.Context, env *Env) Result {
 	ns := env.Resolve(c.Namespace)
 	svc := env.Snap.Service(ns, c.Service)
 	if svc == nil {
-		return fail("Service %s does not exist in namespace %s", c.Service, ns)
+		return absent("Service", c.Service, ns)
 	}
 	wl, ok := findWorkload(env.Snap, ns, c.Kind, c.Name)
 	if !ok {
-		return fail("%s %s does not exist in namespace %s", c.Kind, c.Name, ns)
+		return absent(c.Kind, c.Name, ns)
 	}
 	if len(svc.Spec.Selector) == 0 {
-		return fail("Service %s has no selector, so no EndpointSlice is filled from pods; %s %s's pods are labelled %s", c.Service, c.Kind, c.Name, setString(wl.labels))
+		return fail(c.noAnswer(),
+			fmt.Sprintf("Service %s has no selector, so no EndpointSlice is filled from pods; %s %s's pods are labelled %s", c.Service, c.Kind, c.Name, setString(wl.labels)))
 	}
 	if r, bad := c.compareSelection(env.Snap, svc, wl); bad {
 		return r
 	}
 	return c.compareSlices(env.Snap, svc, wl)
+}
+
+// noAnswer is the symptom of a Service with no endpoints.
+func (c *endpoints) noAnswer() string {
+	return fmt.Sprintf("Service %s has no endpoints: requests to it get no answer", c.Service)
 }
 
 // compareSelection fails when the selector picks no pod, a pod of another
@@ -70,25 +76,29 @@ func (c *endpoints) compareSelection(s *snapshot.Snapshot, svc *corev1.Service, 
 	selected := s.PodsMatching(svc.Namespace, svc.Spec.Selector)
 	sel := setString(svc.Spec.Selector)
 	if len(selected) == 0 {
-		return fail("Service %s selects %s, which matches no pod; %s %s's pods are labelled %s", c.Service, sel, c.Kind, c.Name, setString(wl.labels)), true
+		return fail(c.noAnswer(), fmt.Sprintf("Service %s selects %s, which matches no pod; %s %s's pods are labelled %s", c.Service, sel, c.Kind, c.Name, setString(wl.labels))), true
 	}
-	var strangers []string
+	var strangers, strangerNames []string
 	for _, p := range selected {
 		if !wl.owns(p) {
 			strangers = append(strangers, fmt.Sprintf("%s (%s)", p.Name, setString(p.Labels)))
+			strangerNames = append(strangerNames, p.Name)
 		}
 	}
 	if len(strangers) > 0 {
-		return fail("Service %s selects %s, which also matches %s, not part of %s %s; traffic would reach those pods too", c.Service, sel, firstFew(strangers), c.Kind, c.Name), true
+		return fail(fmt.Sprintf("requests to Service %s also reach %s, not part of %s %s", c.Service, firstFew(strangerNames), c.Kind, c.Name),
+			fmt.Sprintf("Service %s selects %s, which also matches %s, not part of %s %s; traffic would reach those pods too", c.Service, sel, firstFew(strangers), c.Kind, c.Name)), true
 	}
-	var missed []string
+	var missed, missedNames []string
 	for _, p := range wl.pods(s) {
 		if !labels.SelectorFromSet(svc.Spec.Selector).Matches(labels.Set(p.Labels)) {
 			missed = append(missed, fmt.Sprintf("%s (%s)", p.Name, setString(p.Labels)))
+			missedNames = append(missedNames, p.Name)
 		}
 	}
 	if len(missed) > 0 {
-		return fail("Service %s selects %s, which misses %s of %s %s", c.Service, sel, firstFew(missed), c.Kind, c.Name), true
+		return fail(fmt.Sprintf("requests to Service %s never reach %s of %s %s", c.Service, firstFew(missedNames), c.Kind, c.Name),
+			fmt.Sprintf("Service %s selects %s, which misses %s of %s %s", c.Service, sel, firstFew(missed), c.Kind, c.Name)), true
 	}
 	return Result{}, false
 }
@@ -104,7 +114,7 @@ func (c *endpoints) compareSlices(s *snapshot.Snapshot, svc *corev1.Service, wl 
 		}
 	}
 	if len(want) == 0 {
-		return fail("%s %s has no pod with an IP yet (%d pods), so Service %s has nothing to list", c.Kind, c.Name, len(pods), c.Service)
+		return failf("%s %s has no pod with an IP yet (%d pods), so Service %s has nothing to list", c.Kind, c.Name, len(pods), c.Service)
 	}
 	eps := sliceEndpoints(s, svc.Namespace, svc.Name)
 	var extra, notReady, listed []string
@@ -130,15 +140,16 @@ func (c *endpoints) compareSlices(s *snapshot.Snapshot, svc *corev1.Service, wl 
 	slices := fmt.Sprintf("the EndpointSlices of Service %s", c.Service)
 	switch {
 	case len(eps) == 0:
-		return fail("%s list no endpoint yet; %s %s's pods are %s", slices, c.Kind, c.Name, strings.Join(missing, ", "))
+		return fail(c.noAnswer(), fmt.Sprintf("%s list no endpoint yet; %s %s's pods are %s", slices, c.Kind, c.Name, strings.Join(missing, ", ")))
 	case len(extra) > 0:
-		return fail("%s list %s, which is not a pod of %s %s", slices, strings.Join(extra, ", "), c.Kind, c.Name)
+		return failf("%s list %s, which is not a pod of %s %s", slices, strings.Join(extra, ", "), c.Kind, c.Name)
 	case len(missing) > 0:
-		return fail("%s list %s but not %s", slices, listOrNone(append(listed, notReady...)), strings.Join(missing, ", "))
+		return failf("%s list %s but not %s", slices, listOrNone(append(listed, notReady...)), strings.Join(missing, ", "))
 	case len(notReady) > 0:
-		return fail("%s list %s as not ready", slices, strings.Join(notReady, ", "))
+		return failf("%s list %s as not ready", slices, strings.Join(notReady, ", "))
 	}
-	return pass("%s list the %d pod%s of %s %s, all ready: %s", slices, len(listed), plural(len(listed)), c.Kind, c.Name, strings.Join(listed, ", "))
+	return pass(fmt.Sprintf("Service %s answers through the %d pod%s of %s %s, all ready: %s", c.Service, len(listed), plural(len(listed)), c.Kind, c.Name, strings.Join(listed, ", ")),
+		fmt.Sprintf("%s list the %d pod%s of %s %s, all ready: %s", slices, len(listed), plural(len(listed)), c.Kind, c.Name, strings.Join(listed, ", ")))
 }
 
 // endpoint is one address of a Service's EndpointSlices.

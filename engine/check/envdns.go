@@ -56,15 +56,15 @@ func (c *envDNS) Run(ctx context.Context, env *Env) Result {
 	ns, sns := env.Resolve(c.Namespace), env.Resolve(c.ServiceNamespace)
 	wl, ok := findWorkload(env.Snap, ns, "Deployment", c.Deployment)
 	if !ok {
-		return fail("Deployment %s does not exist in namespace %s", c.Deployment, ns)
+		return absent("Deployment", c.Deployment, ns)
 	}
 	svc := env.Snap.Service(sns, c.Service)
 	if svc == nil {
-		return fail("Service %s does not exist in namespace %s", c.Service, sns)
+		return absent("Service", c.Service, sns)
 	}
 	want := svc.Spec.ClusterIP
 	if want == "" || want == corev1.ClusterIPNone {
-		return fail("Service %s in namespace %s has no ClusterIP (%s) to compare with", c.Service, sns, typeOf(svc))
+		return failf("Service %s in namespace %s has no ClusterIP (%s) to compare with", c.Service, sns, typeOf(svc))
 	}
 	byValue, r, bad := c.values(env.Snap, wl)
 	if bad {
@@ -80,13 +80,13 @@ func (c *envDNS) Run(ctx context.Context, env *Env) Result {
 			return *r
 		}
 		if !ok {
-			res := fail("%s", line)
-			res.Requery = true
-			return res
+			line.Requery = true
+			return line
 		}
-		good = append(good, line)
+		good = append(good, line.Message)
 	}
-	return pass("%s", strings.Join(good, "; "))
+	all := strings.Join(good, "; ")
+	return pass(all, all)
 }
 
 // values groups the running pods by the variable's value.
@@ -100,39 +100,42 @@ func (c *envDNS) values(s *snapshot.Snapshot, wl workload) (map[string][]string,
 		running++
 		v, err := envOf(p, c.Container, c.Env)
 		if err != nil {
-			return nil, fail("pod %s of Deployment %s: %v", p.Name, c.Deployment, err), true
+			return nil, failf("pod %s of Deployment %s: %v", p.Name, c.Deployment, err), true
 		}
 		by[v] = append(by[v], p.Name)
 	}
 	if running == 0 {
-		return nil, fail("Deployment %s has no running pod to read %s from", c.Deployment, c.Env), true
+		return nil, failf("Deployment %s has no running pod to read %s from", c.Deployment, c.Env), true
 	}
 	return by, Result{}, false
 }
 
 // resolveOne resolves the host in value the way the pods would. It returns
-// a line for the message and whether it answered the Service's ClusterIP;
-// a non-nil Result ends the check (unreachable DNS, unusable value).
-func (c *envDNS) resolveOne(ctx context.Context, env *Env, ns, value string, pods []string, svc *corev1.Service) (string, bool, *Result) {
+// a verdict for this value (its Message is the line for a passing result)
+// and whether it answered the Service's ClusterIP; a non-nil Result ends the
+// check (unreachable DNS, unusable value).
+func (c *envDNS) resolveOne(ctx context.Context, env *Env, ns, value string, pods []string, svc *corev1.Service) (Result, bool, *Result) {
 	who := fmt.Sprintf("%s=%s (%s)", c.Env, value, podCount(pods))
 	host, err := hostOf(value)
 	if err != nil {
-		r := fail("%s: %v", who, err)
-		return "", false, &r
+		r := failf("%s: %v", who, err)
+		return Result{}, false, &r
 	}
 	want := svc.Spec.ClusterIP
 	target := fmt.Sprintf("Service %s's ClusterIP %s in namespace %s", svc.Name, want, svc.Namespace)
 	if net.ParseIP(host) != nil {
-		return fmt.Sprintf("%s names the IP address %s rather than a DNS name; a ClusterIP changes when its Service is recreated, so use the name of %s", who, host, target), false, nil
+		return fail(fmt.Sprintf("%s: the pods connect to the fixed address %s, which stops working when the address moves", who, host),
+			fmt.Sprintf("%s names the IP address %s rather than a DNS name; a ClusterIP changes when its Service is recreated, so use the name of %s", who, host, target)), false, nil
 	}
 	answered, ans, err := dns.Resolve(ctx, env.DNS, host, ns, env.Domain, dns.A)
 	var nf *dns.NotFoundError
 	switch {
 	case errors.As(err, &nf):
-		return fmt.Sprintf("%s: a pod in namespace %s finds no address for %s; it tried %s. Expected %s", who, ns, host, triedList(nf), target), false, nil
+		return fail(fmt.Sprintf("%s: the pods find no address for %s, so they cannot reach Service %s", who, host, svc.Name),
+			fmt.Sprintf("%s: a pod in namespace %s finds no address for %s; it tried %s. Expected %s", who, ns, host, triedList(nf), target)), false, nil
 	case err != nil:
 		r := unreachable(err)
-		return "", false, &r
+		return Result{}, false, &r
 	}
 	var got []string
 	for _, rec := range ans.Records {
@@ -140,9 +143,11 @@ func (c *envDNS) resolveOne(ctx context.Context, env *Env, ns, value string, pod
 	}
 	sort.Strings(got)
 	if sameSet(got, []string{want}) {
-		return fmt.Sprintf("%s: %s answers %s, %s", who, answered, want, target), true, nil
+		ok := fmt.Sprintf("%s: %s answers %s, %s", who, answered, want, target)
+		return pass(ok, ok), true, nil
 	}
-	return fmt.Sprintf("%s: %s answers %s (%s), not %s", who, answered, strings.Join(got, ", "), ownerOf(env.Snap, got), target), false, nil
+	return fail(fmt.Sprintf("%s: %s answers %s, not %s", who, host, strings.Join(got, ", "), target),
+		fmt.Sprintf("%s: %s answers %s (%s), not %s", who, answered, strings.Join(got, ", "), ownerOf(env.Snap, got), target)), false, nil
 }
 
 // envOf returns the literal value of variable name in p's containers.

@@ -107,9 +107,10 @@ func TestEnvDNS(t *testing.T) {
 			if r.Status != Pass && len(tt.dns.asked) > 0 && !r.Requery {
 				t.Error("a verdict from DNS, which has no watch, must be asked again")
 			}
+			assertVoices(t, r, nil, tt.msg)
 			for _, m := range tt.msg {
-				if !strings.Contains(r.Message, m) {
-					t.Errorf("message %q lacks %q", r.Message, m)
+				if !strings.Contains(r.Diagnosis, m) {
+					t.Errorf("diagnosis %q lacks %q", r.Diagnosis, m)
 				}
 			}
 		})

@@ -27,21 +27,15 @@ func (c *headless) validate() error { return required("service", c.Service) }
 func (c *headless) Run(_ context.Context, env *Env) Result {
 	svc := env.Snap.Service(env.Namespace, c.Service)
 	if svc == nil {
-		return fail("Service %s does not exist in namespace %s", c.Service, env.Namespace)
+		return absent("Service", c.Service, env.Namespace)
 	}
 	if svc.Spec.ClusterIP == corev1.ClusterIPNone {
-		return pass("Service %s has clusterIP: None", c.Service)
+		return pass(fmt.Sprintf("Service %s holds no virtual IP of its own: its name leads to the pods themselves", c.Service),
+			fmt.Sprintf("Service %s has clusterIP: None (headless)", c.Service))
 	}
+	symptom := fmt.Sprintf("Service %s holds one virtual IP, %s, for all its pods: a client cannot pick a pod by it", c.Service, svc.Spec.ClusterIP)
 	if svc.Spec.Type != "" && svc.Spec.Type != corev1.ServiceTypeClusterIP {
-		return fail("Service %s is of type %s; a headless Service is type ClusterIP with clusterIP: None", c.Service, svc.Spec.Type)
+		return fail(symptom, fmt.Sprintf("Service %s is of type %s; a headless Service is type ClusterIP with clusterIP: None", c.Service, svc.Spec.Type))
 	}
-	return fail("Service %s has clusterIP %s, a virtual IP; a headless Service has clusterIP: None (clusterIP cannot be changed in place)", c.Service, svc.Spec.ClusterIP)
-}
-
-func pass(format string, a ...any) Result {
-	return Result{Status: Pass, Message: fmt.Sprintf(format, a...)}
-}
-
-func fail(format string, a ...any) Result {
-	return Result{Status: Fail, Message: fmt.Sprintf(format, a...)}
+	return fail(symptom, fmt.Sprintf("Service %s has clusterIP %s, a virtual IP; a headless Service has clusterIP: None, and clusterIP cannot be changed in place: the API server refuses to change it once set, so the Service has to be deleted and created again", c.Service, svc.Spec.ClusterIP))
 }

@@ -56,37 +56,50 @@ func (c *ingressRoutes) Run(_ context.Context, env *Env) Result {
 	ns := env.Namespace
 	ing := env.Snap.Ingress(ns, c.Ingress)
 	if ing == nil {
-		return fail("Ingress %s does not exist in namespace %s", c.Ingress, ns)
+		return absent("Ingress", c.Ingress, ns)
 	}
 	url := "http://" + c.Host + c.Path
 	route := IngressRoute(ing, c.Host, c.Path)
 	if route.Backend == nil {
-		return fail("%s matches no rule of Ingress %s (%s), and it has no defaultBackend, so a controller would answer 404 from its own default backend (%s)", url, c.Ingress, route.Why, ingressEvaluated)
+		return ingressFail(fmt.Sprintf("a request for %s would get 404 from the Ingress controller's own default backend", url),
+			fmt.Sprintf("%s matches no rule of Ingress %s (%s), and it has no defaultBackend", url, c.Ingress, route.Why))
 	}
 	if route.Backend.Service == nil {
-		return fail("%s routes to a resource backend (%s), not a Service (%s)", url, route.Why, ingressEvaluated)
+		return ingressFail(fmt.Sprintf("a request for %s reaches no Service", url),
+			fmt.Sprintf("%s routes to a resource backend (%s), not a Service", url, route.Why))
 	}
 	b := route.Backend.Service
 	got := b.Name + ":" + ingressPortString(b.Port)
 	if b.Name != c.ExpectService {
-		return fail("%s routes to Service %s (%s); expected Service %s (%s)", url, got, route.Why, c.ExpectService, ingressEvaluated)
+		return ingressFail(fmt.Sprintf("a request for %s reaches Service %s, not %s", url, b.Name, c.ExpectService),
+			fmt.Sprintf("%s routes to Service %s (%s); expected Service %s", url, got, route.Why, c.ExpectService))
 	}
 	svc := env.Snap.Service(ns, b.Name)
 	if svc == nil {
-		return fail("%s routes to %s (%s), but Service %s does not exist (%s)", url, got, route.Why, b.Name, ingressEvaluated)
+		return ingressFail(fmt.Sprintf("a request for %s is sent to Service %s, which does not exist", url, b.Name),
+			fmt.Sprintf("%s routes to %s (%s), but Service %s does not exist", url, got, route.Why, b.Name))
 	}
 	port, name, ok := ingressResolvePort(svc.Spec.Ports, b.Port)
 	if !ok {
-		return fail("%s routes to %s (%s), but Service %s has no port %s; it declares %s (%s)", url, got, route.Why, b.Name, ingressPortString(b.Port), ingressServicePorts(svc.Spec.Ports), ingressEvaluated)
+		return ingressFail(fmt.Sprintf("a request for %s is sent to a port Service %s does not have", url, b.Name),
+			fmt.Sprintf("%s routes to %s (%s), but Service %s has no port %s; it declares %s", url, got, route.Why, b.Name, ingressPortString(b.Port), ingressServicePorts(svc.Spec.Ports)))
 	}
 	if port != c.ExpectPort {
-		return fail("%s routes to Service %s port %d (%s); expected port %d (%s)", url, b.Name, port, route.Why, c.ExpectPort, ingressEvaluated)
+		return ingressFail(fmt.Sprintf("a request for %s reaches Service %s on port %d, not %d", url, b.Name, port, c.ExpectPort),
+			fmt.Sprintf("%s routes to Service %s port %d (%s); expected port %d", url, b.Name, port, route.Why, c.ExpectPort))
 	}
 	readyN, total := ingressReadyEndpoints(env.Snap, ns, b.Name, name)
 	if readyN == 0 {
-		return fail("%s routes to Service %s port %d (%s), but the Service has no ready endpoints (%d endpoints listed) (%s)", url, b.Name, port, route.Why, total, ingressEvaluated)
+		return ingressFail(fmt.Sprintf("a request for %s reaches Service %s port %d, which has no ready endpoint to answer it (%d listed)", url, b.Name, port, total),
+			fmt.Sprintf("%s routes to Service %s port %d (%s), but the Service has no ready endpoints (%d endpoints listed)", url, b.Name, port, route.Why, total))
 	}
-	return pass("%s routes to Service %s port %d (%s), which has %d ready endpoint%s (%s)", url, b.Name, port, route.Why, readyN, w3Plural(readyN), ingressEvaluated)
+	return pass(fmt.Sprintf("a request for %s reaches Service %s port %d, which has %d ready endpoint%s (%s)", url, b.Name, port, readyN, w3Plural(readyN), ingressEvaluated),
+		fmt.Sprintf("%s routes to Service %s port %d (%s), which has %d ready endpoint%s (%s)", url, b.Name, port, route.Why, readyN, w3Plural(readyN), ingressEvaluated))
+}
+
+// ingressFail is a failing verdict; both voices say where it comes from.
+func ingressFail(symptom, diagnosis string) Result {
+	return fail(symptom+" ("+ingressEvaluated+")", diagnosis+" ("+ingressEvaluated+")")
 }
 
 // IngressRouteResult is where one request goes under one Ingress.

@@ -99,19 +99,39 @@ const npEvaluated = "evaluated from the NetworkPolicy objects as the API defines
 
 // Run implements Check.
 func (c *netPolicy) Run(_ context.Context, env *Env) Result {
-	var bad, good []string
+	var bad, badSeen, good, goodSeen []string
 	for _, k := range c.Cases {
 		ok, detail := c.runCase(env, k)
 		if !ok {
 			bad = append(bad, fmt.Sprintf("%q expected %s, but %s", k.Name, k.Expect, detail))
+			badSeen = append(badSeen, fmt.Sprintf("%s is %s, expected %s", k.Name, npOpposite(k.Expect), npOutcome(k.Expect)))
 		} else {
 			good = append(good, fmt.Sprintf("%q %s (%s)", k.Name, k.Expect, detail))
+			goodSeen = append(goodSeen, fmt.Sprintf("%s is %s", k.Name, npOutcome(k.Expect)))
 		}
 	}
 	if len(bad) > 0 {
-		return fail("%s (%s)", strings.Join(bad, "; "), npEvaluated)
+		return fail(fmt.Sprintf("%s (%s)", strings.Join(append(badSeen, goodSeen...), "; "), npEvaluated),
+			fmt.Sprintf("%s (%s)", strings.Join(bad, "; "), npEvaluated))
 	}
-	return pass("%s (%s)", strings.Join(good, "; "), npEvaluated)
+	return pass(fmt.Sprintf("%s (%s)", strings.Join(goodSeen, "; "), npEvaluated),
+		fmt.Sprintf("%s (%s)", strings.Join(good, "; "), npEvaluated))
+}
+
+// npOutcome says what a connection expected to be allowed or denied sees.
+func npOutcome(expect string) string {
+	if expect == "allow" {
+		return "let through"
+	}
+	return "refused"
+}
+
+// npOpposite is the outcome a connection saw when the expectation failed.
+func npOpposite(expect string) string {
+	if expect == "allow" {
+		return npOutcome("deny")
+	}
+	return npOutcome("allow")
 }
 
 func (c *netPolicy) runCase(env *Env, k npCase) (bool, string) {

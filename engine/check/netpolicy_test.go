@@ -167,14 +167,15 @@ func TestNetworkPolicyAllowsCheck(t *testing.T) {
 			s := *snap
 			s.NetworkPolicies = tc.pols
 			r := c.Run(context.Background(), &Env{Namespace: "ns", Snap: &s})
-			if r.Status != tc.status || !strings.Contains(r.Message, tc.msg) || !strings.Contains(r.Message, npEvaluated) {
-				t.Errorf("got %s %q, want %s containing %q", r.Status, r.Message, tc.status, tc.msg)
+			assertVoices(t, r, []string{npEvaluated}, []string{tc.msg, npEvaluated})
+			if r.Status != tc.status {
+				t.Errorf("got %s %q, want %s", r.Status, r.Diagnosis, tc.status)
 			}
 		})
 	}
 	t.Run("missing deployment", func(t *testing.T) {
 		r := c.Run(context.Background(), &Env{Namespace: "ns", Snap: &snapshot.Snapshot{}})
-		if r.Status != Fail || !strings.Contains(r.Message, "Deployment frontend does not exist") {
+		if r.Status != Fail || !strings.Contains(r.Diagnosis, "Deployment frontend does not exist") {
 			t.Errorf("got %s %q", r.Status, r.Message)
 		}
 	})

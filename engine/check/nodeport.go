@@ -53,10 +53,11 @@ func (c *nodePort) Run(ctx context.Context, env *Env) Result {
 	ns := env.Resolve(c.Namespace)
 	svc := env.Snap.Service(ns, c.Service)
 	if svc == nil {
-		return fail("Service %s does not exist in namespace %s", c.Service, ns)
+		return absent("Service", c.Service, ns)
 	}
+	closed := fmt.Sprintf("a client outside the cluster finds nothing of Service %s on port %d of the nodes", c.Service, c.NodePort)
 	if svc.Spec.Type != corev1.ServiceTypeNodePort {
-		return fail("Service %s is of type %s; only a NodePort Service opens a port on every node (and keeps it when %d is set)", c.Service, typeOf(svc), c.NodePort)
+		return fail(closed, fmt.Sprintf("Service %s is of type %s; only a NodePort Service opens a port on every node (and keeps it when %d is set)", c.Service, typeOf(svc), c.NodePort))
 	}
 	var sp *corev1.ServicePort
 	for i := range svc.Spec.Ports {
@@ -65,22 +66,25 @@ func (c *nodePort) Run(ctx context.Context, env *Env) Result {
 		}
 	}
 	if sp == nil {
-		return fail("Service %s exposes %s; clients inside the cluster use port %d", c.Service, portList(svc), c.Port)
+		return fail(fmt.Sprintf("clients inside the cluster find nothing on port %d of Service %s", c.Port, c.Service),
+			fmt.Sprintf("Service %s exposes %s; clients inside the cluster use port %d", c.Service, portList(svc), c.Port))
 	}
 	if sp.NodePort == c.NodePort {
-		return pass("Service %s (NodePort) exposes port %d on nodePort %d of every node", c.Service, c.Port, c.NodePort)
+		return pass(fmt.Sprintf("Service %s answers on port %d of every node, and on port %d inside the cluster", c.Service, c.NodePort, c.Port),
+			fmt.Sprintf("Service %s (NodePort) exposes port %d on nodePort %d of every node", c.Service, c.Port, c.NodePort))
 	}
+	moved := fmt.Sprintf("Service %s answers on port %d of every node, not on %d, where its clients outside the cluster connect", c.Service, sp.NodePort, c.NodePort)
 	now := fmt.Sprintf("Service %s exposes port %d on nodePort %d", c.Service, c.Port, sp.NodePort)
 	holder, err := c.holder(ctx, env, svc)
 	switch {
 	case holder != nil && holder.Namespace != ns:
-		return fail("nodePort %d is already held by Service %s in namespace %s on this cluster; a nodePort is unique cluster-wide, so the API server refuses it to %s (\"provided port is already allocated\") until that Service lets it go. %s now", c.NodePort, holder.Name, holder.Namespace, c.Service, now)
+		return fail(moved, fmt.Sprintf("nodePort %d is already held by Service %s in namespace %s on this cluster; a nodePort is unique cluster-wide, so the API server refuses it to %s (\"provided port is already allocated\") until that Service lets it go. %s now", c.NodePort, holder.Name, holder.Namespace, c.Service, now))
 	case holder != nil:
-		return fail("nodePort %d is held by Service %s in this namespace, so %s cannot take it; %s now", c.NodePort, holder.Name, c.Service, now)
+		return fail(moved, fmt.Sprintf("nodePort %d is held by Service %s in this namespace, so %s cannot take it; %s now", c.NodePort, holder.Name, c.Service, now))
 	case err != nil:
-		return fail("%s; clients expect %d (other namespaces could not be searched for a Service holding it: %v)", now, c.NodePort, err)
+		return fail(moved, fmt.Sprintf("%s; clients expect %d (other namespaces could not be searched for a Service holding it: %v)", now, c.NodePort, err))
 	}
-	return fail("%s; clients expect %d. Set nodePort: %d on that port; when none is given, the API server picks a free one itself", now, c.NodePort, c.NodePort)
+	return fail(moved, fmt.Sprintf("%s; clients expect %d. Set nodePort: %d on that port; when none is given, the API server picks a free one itself", now, c.NodePort, c.NodePort))
 }
 
 // holder returns the Service other than svc that holds the wanted nodePort,

@@ -37,7 +37,7 @@ func (c *podDNS) Run(ctx context.Context, env *Env) Result {
 	ns := env.Namespace
 	sts := env.Snap.StatefulSet(ns, c.StatefulSet)
 	if sts == nil {
-		return fail("StatefulSet %s does not exist in namespace %s", c.StatefulSet, ns)
+		return absent("StatefulSet", c.StatefulSet, ns)
 	}
 	var good, bad []string
 	var settle time.Duration
@@ -54,15 +54,17 @@ func (c *podDNS) Run(ctx context.Context, env *Env) Result {
 		}
 	}
 	if len(bad) > 0 {
-		r := fail("%s", strings.Join(append(bad, good...), "; "))
+		answers := strings.Join(append(bad, good...), "; ")
+		r := fail(answers, fmt.Sprintf("%s. Each name is a record the cluster's DNS makes from Service %s's EndpointSlices for a pod whose hostname and subdomain match; a pod that moved keeps its name, and an old answer lasts until its TTL runs out", answers, c.Service))
 		r.Requery, r.Settling = true, settle
 		return r
 	}
-	r := pass("%s", strings.Join(good, "; "))
+	answers := strings.Join(good, "; ")
+	diag := answers
 	if svc := env.Snap.Service(ns, c.Service); svc != nil && svc.Spec.ClusterIP != "None" {
-		r.Message += fmt.Sprintf(". Note: this cluster's DNS answers these names although Service %s is not headless; the Kubernetes DNS specification promises them only for headless Services", c.Service)
+		diag += fmt.Sprintf(". Note: this cluster's DNS answers these names although Service %s is not headless; the Kubernetes DNS specification promises them only for headless Services", c.Service)
 	}
-	return r
+	return pass(answers, diag)
 }
 
 // one resolves one pod's name and compares it with the pod's IP. An answer

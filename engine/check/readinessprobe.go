@@ -44,7 +44,7 @@ func (c *readinessProbe) Run(_ context.Context, env *Env) Result {
 	ns := env.Namespace
 	d := env.Snap.Deployment(ns, c.Deployment)
 	if d == nil {
-		return fail("Deployment %s does not exist in namespace %s", c.Deployment, ns)
+		return absent("Deployment", c.Deployment, ns)
 	}
 	svcs, r := c.services(env.Snap, ns, d)
 	if r != nil {
@@ -59,7 +59,7 @@ func (c *readinessProbe) Run(_ context.Context, env *Env) Result {
 		return *r
 	}
 	if d.Status.ObservedGeneration < d.Generation || d.Status.UpdatedReplicas < replicas(d.Spec.Replicas) || d.Status.Replicas > d.Status.UpdatedReplicas {
-		return fail("Deployment %s is still rolling out the change (%d of %d replicas updated); waiting for pods that carry the probe", c.Deployment, d.Status.UpdatedReplicas, replicas(d.Spec.Replicas))
+		return failf("Deployment %s is still rolling out a change (%d of %d replicas updated)", c.Deployment, d.Status.UpdatedReplicas, replicas(d.Spec.Replicas))
 	}
 	var notes []string
 	for _, svc := range svcs {
@@ -69,7 +69,8 @@ func (c *readinessProbe) Run(_ context.Context, env *Env) Result {
 		}
 		notes = append(notes, note)
 	}
-	return pass("container %s of Deployment %s has a readinessProbe (%s); %s", ctr.Name, c.Deployment, probe, strings.Join(notes, "; "))
+	return pass(fmt.Sprintf("%s: a pod of Deployment %s gets traffic only once it answers", strings.Join(notes, "; "), c.Deployment),
+		fmt.Sprintf("container %s of Deployment %s has a readinessProbe (%s); %s", ctr.Name, c.Deployment, probe, strings.Join(notes, "; ")))
 }
 
 // services returns the Services to compare endpoints for.
@@ -77,7 +78,7 @@ func (c *readinessProbe) services(s *snapshot.Snapshot, ns string, d *appsv1.Dep
 	if c.Service != "" {
 		svc := s.Service(ns, c.Service)
 		if svc == nil {
-			r := fail("Service %s does not exist in namespace %s", c.Service, ns)
+			r := absent("Service", c.Service, ns)
 			return nil, &r
 		}
 		return []*corev1.Service{svc}, nil
@@ -90,7 +91,8 @@ func (c *readinessProbe) services(s *snapshot.Snapshot, ns string, d *appsv1.Dep
 	}
 	snapshot.SortByName(out)
 	if len(out) == 0 {
-		r := fail("no Service in namespace %s selects the pods of Deployment %s (labels %s)", ns, c.Deployment, setString(d.Spec.Template.Labels))
+		r := fail(fmt.Sprintf("no Service in namespace %s sends traffic to the pods of Deployment %s", ns, c.Deployment),
+			fmt.Sprintf("no Service in namespace %s selects the pods of Deployment %s (labels %s)", ns, c.Deployment, setString(d.Spec.Template.Labels)))
 		return nil, &r
 	}
 	return out, nil
@@ -105,7 +107,7 @@ func (c *readinessProbe) container(d *appsv1.Deployment, svcs []*corev1.Service)
 				return &cs[i], nil
 			}
 		}
-		r := fail("Deployment %s has no container named %s", c.Deployment, c.Container)
+		r := failf("Deployment %s has no container named %s", c.Deployment, c.Container)
 		return nil, &r
 	}
 	for _, svc := range svcs {
@@ -123,7 +125,7 @@ func (c *readinessProbe) container(d *appsv1.Deployment, svcs []*corev1.Service)
 		}
 	}
 	if len(cs) == 0 {
-		r := fail("Deployment %s has no containers", c.Deployment)
+		r := failf("Deployment %s has no containers", c.Deployment)
 		return nil, &r
 	}
 	return &cs[0], nil
@@ -133,7 +135,8 @@ func (c *readinessProbe) container(d *appsv1.Deployment, svcs []*corev1.Service)
 func (c *readinessProbe) probe(ctr *corev1.Container) (string, *Result) {
 	p := ctr.ReadinessProbe
 	if p == nil {
-		r := fail("container %s of Deployment %s has no readinessProbe, so each pod counts as Ready as soon as its containers start, and the Service sends it traffic before the app can answer", ctr.Name, c.Deployment)
+		r := fail(c.unasked(),
+			fmt.Sprintf("container %s of Deployment %s has no readinessProbe, so each pod counts as Ready as soon as its containers start, and the Service sends it traffic before the app can answer", ctr.Name, c.Deployment))
 		return "", &r
 	}
 	var port intstr.IntOrString
@@ -149,11 +152,13 @@ func (c *readinessProbe) probe(ctr *corev1.Container) (string, *Result) {
 		port = intstr.FromInt32(p.GRPC.Port)
 		desc = fmt.Sprintf("grpc on port %d", p.GRPC.Port)
 	default:
-		r := fail("container %s's readinessProbe runs a command and checks no port; probe the port the app serves on (%s) with httpGet or tcpSocket", ctr.Name, rpPorts(ctr))
+		r := fail(c.unasked(),
+			fmt.Sprintf("container %s's readinessProbe runs a command and checks no port; probe the port the app serves on (%s) with httpGet or tcpSocket", ctr.Name, rpPorts(ctr)))
 		return "", &r
 	}
 	if !rpDeclares(ctr, port) {
-		r := fail("container %s's readinessProbe (%s) targets port %s, which container %s does not declare (it declares %s); the kubelet would probe a port nothing listens on", ctr.Name, desc, port.String(), ctr.Name, rpPorts(ctr))
+		r := fail(c.unasked(),
+			fmt.Sprintf("container %s's readinessProbe (%s) targets port %s, which container %s does not declare (it declares %s); the kubelet would probe a port nothing listens on", ctr.Name, desc, port.String(), ctr.Name, rpPorts(ctr)))
 		return "", &r
 	}
 	if port.Type == intstr.String {
@@ -215,16 +220,23 @@ func (c *readinessProbe) compare(s *snapshot.Snapshot, ns string, svc *corev1.Se
 	sort.Strings(mismatch)
 	switch {
 	case len(mismatch) > 0:
-		r := fail("EndpointSlices of Service %s disagree with the pods: %s", svc.Name, strings.Join(mismatch, "; "))
+		r := failf("EndpointSlices of Service %s disagree with the pods: %s", svc.Name, strings.Join(mismatch, "; "))
 		return "", &r
 	case len(missing) > 0:
-		r := fail("EndpointSlices of Service %s do not list pods %s yet", svc.Name, strings.Join(missing, ", "))
+		r := failf("EndpointSlices of Service %s do not list pods %s yet", svc.Name, strings.Join(missing, ", "))
 		return "", &r
 	case readyN == 0:
-		r := fail("Service %s has no ready endpoints: no pod passes its readiness probe (%d listed)", svc.Name, len(listed))
+		r := fail(fmt.Sprintf("Service %s has no ready endpoints (%d listed): requests to it get no answer", svc.Name, len(listed)),
+			fmt.Sprintf("Service %s has no ready endpoints: no pod passes its readiness probe (%d listed)", svc.Name, len(listed)))
 		return "", &r
 	}
 	return fmt.Sprintf("Service %s lists %d endpoint%s, ready exactly where the pod is Ready (%d ready)", svc.Name, len(listed), w3Plural(len(listed)), readyN), nil
+}
+
+// unasked is the symptom of pods whose readiness nobody checks: traffic
+// reaches each one as soon as its containers start.
+func (c *readinessProbe) unasked() string {
+	return fmt.Sprintf("each pod of Deployment %s turns Ready, and gets traffic, the moment its containers start: nothing asks the app whether it answers yet", c.Deployment)
 }
 
 // rpDeclares reports whether ctr declares port, by number or by name.

@@ -40,7 +40,7 @@ func (c *ready) Run(_ context.Context, env *Env) Result {
 	ns := env.Resolve(c.Namespace)
 	want, readyN, updated, total, gen, observed, sel, ok := c.status(env.Snap, ns)
 	if !ok {
-		return fail("%s %s does not exist in namespace %s", c.Kind, c.Name, ns)
+		return absent(c.Kind, c.Name, ns)
 	}
 	pods := env.Snap.PodsMatching(ns, sel)
 	var notReady []string
@@ -51,7 +51,7 @@ func (c *ready) Run(_ context.Context, env *Env) Result {
 	}
 	switch {
 	case observed < gen:
-		return fail("%s %s: the controller has not yet seen the latest change", c.Kind, c.Name)
+		return failf("%s %s: the controller has not yet seen the latest change", c.Kind, c.Name)
 	case readyN < want || updated < want:
 		msg := fmt.Sprintf("%s %s: %d of %d replicas ready, %d updated", c.Kind, c.Name, readyN, want, updated)
 		if len(notReady) > 0 {
@@ -60,11 +60,12 @@ func (c *ready) Run(_ context.Context, env *Env) Result {
 		if d := env.Snap.Deployment(ns, c.Name); c.Kind == "Deployment" && d != nil {
 			msg += replicaFailure(d)
 		}
-		return fail("%s", msg)
+		return failf("%s", msg)
 	case total > want || readyN > want:
-		return fail("%s %s: rollout still in progress: %d pods exist and %d are ready for %d replicas (old ones are still going away)", c.Kind, c.Name, max(total, readyN), readyN, want)
+		return failf("%s %s: rollout still in progress: %d pods exist and %d are ready for %d replicas (old ones are still going away)", c.Kind, c.Name, max(total, readyN), readyN, want)
 	}
-	return pass("%s %s: %d of %d replicas ready", c.Kind, c.Name, readyN, want)
+	done := fmt.Sprintf("%s %s: %d of %d replicas ready", c.Kind, c.Name, readyN, want)
+	return pass(done, done)
 }
 
 func (c *ready) status(s *snapshot.Snapshot, ns string) (want, readyN, updated, total int32, gen, observed int64, sel map[string]string, ok bool) {

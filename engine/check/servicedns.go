@@ -34,7 +34,7 @@ func (c *serviceDNS) Run(ctx context.Context, env *Env) Result {
 	ns := env.Namespace
 	svc := env.Snap.Service(ns, c.Service)
 	if svc == nil {
-		return fail("Service %s does not exist in namespace %s", c.Service, ns)
+		return absent("Service", c.Service, ns)
 	}
 	name := svcName(c.Service, ns, env.Domain)
 	wantIPs, wantTargets := c.expected(env, svc)
@@ -53,22 +53,26 @@ func (c *serviceDNS) Run(ctx context.Context, env *Env) Result {
 		return unreachable(err)
 	}
 	if missing := minus(wantTargets, targets); len(missing) > 0 {
-		r := fail("%s resolves to the %d ready pod IPs, but its SRV records list %s; missing %s", name, len(wantIPs), describeAnswer(targets, ""), strings.Join(missing, ", "))
+		symptom := fmt.Sprintf("%s answers the %d ready pod IPs, but its SRV records list %s; missing %s", name, len(wantIPs), describeAnswer(targets, ""), strings.Join(missing, ", "))
+		r := fail(symptom, symptom+"; a pod gets an SRV target only when its hostname is set and its subdomain equals the Service's name")
 		r.Requery = true
 		return r
 	}
-	return pass("%s resolves to the %d ready pod IPs (%s); SRV lists %s", name, len(wantIPs), strings.Join(got, ", "), strings.Join(targets, ", "))
+	ok := fmt.Sprintf("%s answers the %d ready pod IPs (%s); SRV lists %s", name, len(wantIPs), strings.Join(got, ", "), strings.Join(targets, ", "))
+	return pass(ok, ok)
 }
 
 func (c *serviceDNS) compareA(name string, svc *corev1.Service, got []string, rcode string, want []string) (Result, bool) {
 	var r Result
 	switch {
 	case svc.Spec.ClusterIP != corev1.ClusterIPNone && contains(got, svc.Spec.ClusterIP):
-		r = fail("%s resolves to %s, a virtual IP; expected the %d ready pod IPs (%s)", name, describeAnswer(got, rcode), len(want), listOrNone(want))
+		r = fail(fmt.Sprintf("%s answers %s, not the %d ready pods (%s); peers cannot find each other by it", name, oneAddress(got, rcode), len(want), listOrNone(want)),
+			fmt.Sprintf("%s resolves to %s, a virtual IP; expected the %d ready pod IPs (%s): a Service with a cluster IP gets one A record, for its virtual IP, while a headless Service (clusterIP: None) gets one A record per ready pod and SRV records naming each pod", name, describeAnswer(got, rcode), len(want), listOrNone(want)))
 	case len(want) == 0:
-		r = fail("%s resolves to %s; no ready pod is selected by Service %s, so there is nothing it should resolve to", name, describeAnswer(got, rcode), c.Service)
+		r = failf("%s answers %s; no ready pod is selected by Service %s, so there is nothing it should answer", name, describeAnswer(got, rcode), c.Service)
 	case !sameSet(got, want):
-		r = fail("%s resolves to %s; expected exactly the %d ready pod IPs (%s)", name, describeAnswer(got, rcode), len(want), strings.Join(want, ", "))
+		symptom := fmt.Sprintf("%s answers %s; the ready pods are exactly %s", name, describeAnswer(got, rcode), strings.Join(want, ", "))
+		r = fail(symptom, symptom+"; the cluster's DNS builds this answer from the ready endpoints of the Service's EndpointSlices, and a cached answer lasts until its TTL runs out")
 	default:
 		return r, false
 	}
@@ -110,6 +114,14 @@ func minus(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// oneAddress says "one address, X" or lists the answer.
+func oneAddress(got []string, rcode string) string {
+	if len(got) == 1 {
+		return "one address, " + got[0]
+	}
+	return describeAnswer(got, rcode)
 }
 
 func listOrNone(l []string) string {

@@ -36,47 +36,57 @@ func (c *serviceExposed) Run(_ context.Context, env *Env) Result {
 	ns := env.Resolve(c.Namespace)
 	svc := env.Snap.Service(ns, c.Service)
 	if svc == nil {
-		return fail("Service %s does not exist in namespace %s", c.Service, ns)
+		return absent("Service", c.Service, ns)
 	}
 	readyN, total := w3ReadyCount(env.Snap, ns, c.Service)
 	noEndpoints := func(how string) Result {
-		return fail("Service %s is %s, but it has no ready endpoints (%d listed), so traffic has nowhere to go", c.Service, how, total)
+		return fail(fmt.Sprintf("Service %s can be reached from outside, but has no ready endpoint to answer (%d listed)", c.Service, total),
+			fmt.Sprintf("Service %s is %s, but it has no ready endpoints (%d listed), so traffic has nowhere to go", c.Service, how, total))
 	}
+	unreachable := fmt.Sprintf("Service %s has no address a client outside the cluster can reach", c.Service)
 	switch svc.Spec.Type {
 	case corev1.ServiceTypeNodePort:
 		np := sxNodePorts(svc)
 		if np == "" {
-			return fail("Service %s is type NodePort, but no node port is allocated yet", c.Service)
+			return fail(unreachable, fmt.Sprintf("Service %s is type NodePort, but no node port is allocated yet", c.Service))
 		}
 		if readyN == 0 {
 			return noEndpoints("type NodePort (" + np + ")")
 		}
-		return pass("Service %s is type NodePort: %s on every node, with %d ready endpoint%s", c.Service, np, readyN, w3Plural(readyN))
+		return pass(fmt.Sprintf("Service %s answers from outside the cluster on every node (%s), with %d ready endpoint%s", c.Service, np, readyN, w3Plural(readyN)),
+			fmt.Sprintf("Service %s is type NodePort: %s on every node, with %d ready endpoint%s", c.Service, np, readyN, w3Plural(readyN)))
 	case corev1.ServiceTypeLoadBalancer:
-		var addrs []string
-		for _, in := range svc.Status.LoadBalancer.Ingress {
-			if in.IP != "" {
-				addrs = append(addrs, in.IP)
-			} else if in.Hostname != "" {
-				addrs = append(addrs, in.Hostname)
-			}
-		}
-		if len(addrs) == 0 {
-			msg := fmt.Sprintf("Service %s is type LoadBalancer, but no load-balancer provider has given it an address (EXTERNAL-IP <pending>)", c.Service)
-			if np := sxNodePorts(svc); np != "" {
-				msg += "; meanwhile it is reachable only through its node ports (" + np + ")"
-			}
-			return fail("%s", msg)
-		}
-		if readyN == 0 {
-			return noEndpoints("type LoadBalancer at " + strings.Join(addrs, ", "))
-		}
-		return pass("Service %s is type LoadBalancer with address %s, and %d ready endpoint%s", c.Service, strings.Join(addrs, ", "), readyN, w3Plural(readyN))
+		return c.loadBalancer(svc, readyN, noEndpoints)
 	case corev1.ServiceTypeExternalName:
-		return fail("Service %s is type ExternalName, a DNS alias for %s; it exposes no pods", c.Service, svc.Spec.ExternalName)
+		return fail(unreachable, fmt.Sprintf("Service %s is type ExternalName, a DNS alias for %s; it exposes no pods", c.Service, svc.Spec.ExternalName))
 	default:
-		return fail("Service %s is type ClusterIP (%s), reachable only from inside the cluster; expose it as NodePort or LoadBalancer", c.Service, svc.Spec.ClusterIP)
+		return fail(unreachable, fmt.Sprintf("Service %s is type ClusterIP (%s), reachable only from inside the cluster; expose it as NodePort or LoadBalancer", c.Service, svc.Spec.ClusterIP))
 	}
+}
+
+// loadBalancer judges a LoadBalancer Service by the address its provider
+// published.
+func (c *serviceExposed) loadBalancer(svc *corev1.Service, readyN int, noEndpoints func(string) Result) Result {
+	var addrs []string
+	for _, in := range svc.Status.LoadBalancer.Ingress {
+		if in.IP != "" {
+			addrs = append(addrs, in.IP)
+		} else if in.Hostname != "" {
+			addrs = append(addrs, in.Hostname)
+		}
+	}
+	if len(addrs) == 0 {
+		diag := fmt.Sprintf("Service %s is type LoadBalancer, but no load-balancer provider has given it an address (EXTERNAL-IP <pending>)", c.Service)
+		if np := sxNodePorts(svc); np != "" {
+			diag += "; meanwhile it is reachable only through its node ports (" + np + ")"
+		}
+		return fail(fmt.Sprintf("Service %s shows EXTERNAL-IP <pending>: clients outside the cluster have no address to reach it at", c.Service), diag)
+	}
+	if readyN == 0 {
+		return noEndpoints("type LoadBalancer at " + strings.Join(addrs, ", "))
+	}
+	return pass(fmt.Sprintf("Service %s answers from outside the cluster at %s, with %d ready endpoint%s", c.Service, strings.Join(addrs, ", "), readyN, w3Plural(readyN)),
+		fmt.Sprintf("Service %s is type LoadBalancer with address %s, and %d ready endpoint%s", c.Service, strings.Join(addrs, ", "), readyN, w3Plural(readyN)))
 }
 
 // sxNodePorts lists a Service's allocated node ports as "80:31233/TCP".

@@ -37,24 +37,27 @@ func (c *wiring) Run(_ context.Context, env *Env) Result {
 	ns := env.Namespace
 	sts := env.Snap.StatefulSet(ns, c.StatefulSet)
 	if sts == nil {
-		return fail("StatefulSet %s does not exist in namespace %s", c.StatefulSet, ns)
+		return absent("StatefulSet", c.StatefulSet, ns)
 	}
 	if sts.Spec.ServiceName != c.Service {
-		return fail("StatefulSet %s has serviceName %q; its pods get DNS names under the Service it names, so it must be %q", c.StatefulSet, sts.Spec.ServiceName, c.Service)
+		return fail(fmt.Sprintf("StatefulSet %s's pods get no names under %s", c.StatefulSet, c.Service),
+			fmt.Sprintf("StatefulSet %s has serviceName %q; its pods get DNS names under the Service it names, so it must be %q", c.StatefulSet, sts.Spec.ServiceName, c.Service))
 	}
 	svc := env.Snap.Service(ns, c.Service)
 	if svc == nil {
-		return fail("StatefulSet %s names Service %s, which does not exist", c.StatefulSet, c.Service)
+		return failf("StatefulSet %s names Service %s, which does not exist", c.StatefulSet, c.Service)
 	}
+	lost := fmt.Sprintf("Service %s leads to none of StatefulSet %s's pods", c.Service, c.StatefulSet)
 	if len(svc.Spec.Selector) == 0 {
-		return fail("Service %s has no selector, so no endpoints are made from the StatefulSet's pods", c.Service)
+		return fail(lost, fmt.Sprintf("Service %s has no selector, so no endpoints are made from the StatefulSet's pods", c.Service))
 	}
 	tmpl := labels.Set(sts.Spec.Template.Labels)
 	if !labels.SelectorFromSet(svc.Spec.Selector).Matches(tmpl) {
-		return fail("Service %s selects %s, but StatefulSet %s's pods are labelled %s", c.Service, setString(svc.Spec.Selector), c.StatefulSet, setString(sts.Spec.Template.Labels))
+		return fail(lost, fmt.Sprintf("Service %s selects %s, but StatefulSet %s's pods are labelled %s", c.Service, setString(svc.Spec.Selector), c.StatefulSet, setString(sts.Spec.Template.Labels)))
 	}
 	n := len(env.Snap.PodsMatching(ns, svc.Spec.Selector))
-	return pass("StatefulSet %s has serviceName %s, and the Service's selector %s matches its pods (%d running)", c.StatefulSet, c.Service, setString(svc.Spec.Selector), n)
+	return pass(fmt.Sprintf("StatefulSet %s's pods are named under Service %s, and the Service leads to them (%d running)", c.StatefulSet, c.Service, n),
+		fmt.Sprintf("StatefulSet %s has serviceName %s, and the Service's selector %s matches its pods (%d running)", c.StatefulSet, c.Service, setString(svc.Spec.Selector), n))
 }
 
 // setString prints a label map as k=v pairs, sorted.

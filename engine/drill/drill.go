@@ -25,6 +25,18 @@ type Result struct {
 	Steps []Step
 	// Message summarises the outcome.
 	Message string
+	// Replaced is what a drill that replaced a pod saw; nil otherwise.
+	Replaced *Replacement
+}
+
+// Replacement is one pod a drill deleted and the pod that replaced it.
+type Replacement struct {
+	Pod          string
+	OldIP, NewIP string
+	// Deleted, Ready and DNSFollowed are when the pod was deleted, when its
+	// replacement was Ready, and when its DNS name answered the new IP
+	// (zero while it had not).
+	Deleted, Ready, DNSFollowed time.Time
 }
 
 // Env is what a drill may use: the read side of a check, plus a client that writes.

@@ -60,17 +60,26 @@ func (d *reschedule) Run(ctx context.Context, env *Env) Result {
 	if err != nil {
 		return rec.fail(err)
 	}
+	rep := &Replacement{Pod: old.Name, OldIP: old.Status.PodIP, Deleted: time.Now()}
 	if err := d.deletePod(ctx, env, old, rec); err != nil {
 		return rec.fail(err)
 	}
 	fresh, err := d.waitReplacement(ctx, env, old, rec)
 	if err != nil {
-		return rec.fail(err)
+		return replaced(rec.fail(err), rep)
 	}
+	rep.NewIP, rep.Ready = fresh.Status.PodIP, time.Now()
 	if err := d.waitDNS(ctx, env, fresh, rec); err != nil {
-		return rec.fail(err)
+		return replaced(rec.fail(err), rep)
 	}
-	return rec.pass(fmt.Sprintf("%s was replaced and its DNS name followed the new pod to %s", fresh.Name, fresh.Status.PodIP))
+	rep.DNSFollowed = time.Now()
+	return replaced(rec.pass(fmt.Sprintf("%s was replaced and its DNS name followed the new pod to %s", fresh.Name, fresh.Status.PodIP)), rep)
+}
+
+// replaced attaches what the drill saw of the replacement to its result.
+func replaced(r Result, rep *Replacement) Result {
+	r.Replaced = rep
+	return r
 }
 
 func (d *reschedule) victim(env *Env) (*corev1.Pod, error) {

@@ -38,12 +38,12 @@ func lintStatefulSet(ctx context.Context, set *objectSet, snap *snapshot.Snapsho
 	wiring := runCheck(ctx, "statefulSetService", params, env)
 	svc := set.service(o.loc.Namespace, svcName)
 	if svc == nil {
-		return []Finding{finding(RuleServiceMissing, o.at("spec.serviceName"), "%s in the input (namespace %s); define it as a headless Service (clusterIP: None) selecting the StatefulSet's pods", wiring.Message, o.loc.Namespace)}
+		return []Finding{finding(RuleServiceMissing, o.at("spec.serviceName"), "%s in the input (namespace %s); define it as a headless Service (clusterIP: None) selecting the StatefulSet's pods", wiring.Diagnosis, o.loc.Namespace)}
 	}
 	ref := fmt.Sprintf("StatefulSet %s (%s document %d) names it in spec.serviceName", name, o.loc.File, o.loc.Document)
 	var fs []Finding
 	if !wiring.Passed() {
-		fs = append(fs, finding(RuleSelectorWiring, svc.at("spec.selector"), "%s; %s", wiring.Message, ref))
+		fs = append(fs, finding(RuleSelectorWiring, svc.at("spec.selector"), "%s; %s", wiring.Diagnosis, ref))
 	}
 	delete(params, "statefulSet")
 	if r := runCheck(ctx, "serviceHeadless", params, env); !r.Passed() {
@@ -59,7 +59,7 @@ func headlessMessage(o *object, r check.Result) string {
 	if svc.Spec.ClusterIP == "" && headlessField(o) == "spec.clusterIP" {
 		return fmt.Sprintf("Service %s has no spec.clusterIP, so the API server will give it a virtual IP; a headless Service has clusterIP: None", o.loc.Name)
 	}
-	return r.Message
+	return r.Diagnosis
 }
 
 // headlessField is the field to change to make a Service headless.
@@ -77,11 +77,12 @@ func headlessField(o *object) string {
 func runCheck(ctx context.Context, typ string, params map[string]string, env *check.Env) check.Result {
 	raw, err := json.Marshal(params)
 	if err != nil {
-		return check.Result{Status: check.Unknown, Message: err.Error()}
+		return check.Result{Status: check.Unknown, Message: err.Error(), Diagnosis: err.Error()}
 	}
 	c, err := check.Build(typ, raw)
 	if err != nil {
-		return check.Result{Status: check.Unknown, Message: fmt.Sprintf("check %s: %v", typ, err)}
+		msg := fmt.Sprintf("check %s: %v", typ, err)
+		return check.Result{Status: check.Unknown, Message: msg, Diagnosis: msg}
 	}
 	return c.Run(ctx, env)
 }

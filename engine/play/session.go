@@ -58,6 +58,9 @@ func (s *Session) Namespace() string { return s.spec.Namespace }
 // Spec returns the level as bound.
 func (s *Session) Spec() Spec { return s.spec }
 
+// Namespaces returns every namespace the level uses, main one first.
+func (s *Session) Namespaces() []string { return s.namespaces() }
+
 // namespaces returns every namespace the level uses, main one first.
 func (s *Session) namespaces() []string {
 	out := []string{s.spec.Namespace}

@@ -221,7 +221,7 @@ func changed(a, b Verdict) bool {
 	}
 	for i := range a.Results {
 		x, y := a.Results[i], b.Results[i]
-		if x.Status != y.Status || x.Message != y.Message {
+		if x.Status != y.Status || x.Message != y.Message || x.Diagnosis != y.Diagnosis {
 			return true
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -55,7 +56,7 @@ func TestKillDuringSave(t *testing.T) {
 			t.Fatalf("kill %d: read progress: %v", i, err)
 		}
 		if err == nil {
-			assertSchema1(t, i, data)
+			assertSchema(t, i, data)
 		}
 		st, notice, err := Open(path).Load()
 		if err != nil || notice != "" {
@@ -98,14 +99,14 @@ func killSaver(t *testing.T, path string, d time.Duration) {
 	}
 }
 
-func assertSchema1(t *testing.T, i int, data []byte) {
+func assertSchema(t *testing.T, i int, data []byte) {
 	t.Helper()
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		t.Fatalf("kill %d: progress is not valid JSON: %v\n%s", i, err, data)
 	}
-	if string(raw["schema"]) != "1" {
-		t.Fatalf("kill %d: schema is %s, want 1", i, raw["schema"])
+	if string(raw["schema"]) != strconv.Itoa(SchemaVersion) {
+		t.Fatalf("kill %d: schema is %s, want %d", i, raw["schema"], SchemaVersion)
 	}
 	if _, err := parse(data); err != nil {
 		t.Fatalf("kill %d: parse: %v", i, err)

@@ -1,5 +1,7 @@
 package progress
 
+import "github.com/k8squest/k8squest/engine/fieldnotes"
+
 // Start records that a level was started.
 func (s *Store) Start(level int) (State, string, error) {
 	return s.Update(func(st *State) error {
@@ -17,6 +19,8 @@ type Completion struct {
 	Seconds   int
 	HintsUsed int
 	Solution  bool
+	// Notes are this play's field notes; nil keeps the previous ones.
+	Notes *fieldnotes.Notes
 }
 
 // Complete records a completion. The level's XP only ever rises to the best
@@ -36,6 +40,9 @@ func (s *Store) Complete(c Completion) (Award, State, string, error) {
 		}
 		if !l.Completed {
 			l.FirstDone = s.now()
+		}
+		if c.Notes != nil {
+			l.Notes = c.Notes
 		}
 		l.Completed = true
 		l.Completions++

@@ -111,12 +111,21 @@ func parse(data []byte) (State, error) {
 	if st.Levels == nil {
 		st.Levels = map[int]*Level{}
 	}
+	migrate(&st)
 	for id, l := range st.Levels {
 		if l == nil || id <= 0 || l.BestXP < 0 {
 			return State{}, fmt.Errorf("field levels.%d is invalid", id)
 		}
 	}
 	return st, nil
+}
+
+// migrate brings a state read from an older file up to SchemaVersion.
+// Version 1 had no field notes: its levels keep everything and get none.
+func migrate(st *State) {
+	if st.Schema == 1 {
+		st.Schema = 2
+	}
 }
 
 func empty() State { return State{Schema: SchemaVersion, Levels: map[int]*Level{}} }

@@ -3,10 +3,16 @@
 // silently overwritten when it cannot be read.
 package progress
 
-import "time"
+import (
+	"time"
+
+	"github.com/k8squest/k8squest/engine/fieldnotes"
+)
 
 // SchemaVersion is the version of the progress file this build writes.
-const SchemaVersion = 1
+// Version 2 added each level's field notes; files of version 1 are read
+// and migrated (see migrate).
+const SchemaVersion = 2
 
 // State is everything the game remembers about the player.
 type State struct {
@@ -30,6 +36,8 @@ type Level struct {
 	Solution    bool      `json:"solutionViewed,omitempty"`
 	FirstDone   time.Time `json:"firstCompleted,omitempty"`
 	LastPlayed  time.Time `json:"lastPlayed,omitempty"`
+	// Notes are the field notes of the latest completion.
+	Notes *fieldnotes.Notes `json:"notes,omitempty"`
 }
 
 // TotalXP sums the XP of every level.
