@@ -5,12 +5,16 @@ package levels_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/k8squest/k8squest/engine/cluster"
 
 	"github.com/k8squest/k8squest/engine/kindtest"
 )
@@ -134,4 +138,62 @@ func holdsAll(s string, parts ...string) bool {
 // stand-in busybox's wget crashes) and succeeds when the answer holds want.
 func httpGet(host string, port int, want string) string {
 	return fmt.Sprintf(`printf 'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' | nc -w 3 %s %d | grep -q %q`, host, host, port, want)
+}
+
+// player returns a copy of the rig's cluster that authenticates as the
+// player, through the kubeconfig the game writes for the player's shell.
+func (r *rig) player() *cluster.Cluster {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	path := filepath.Join(r.t.TempDir(), "player.kubeconfig")
+	if err := r.s.WritePlayerKubeconfig(ctx, path); err != nil {
+		r.t.Fatalf("write the player's kubeconfig: %v", err)
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", path)
+	if err != nil {
+		r.t.Fatalf("load the player's kubeconfig %s: %v", path, err)
+	}
+	pc := *r.c
+	pc.REST, pc.Kubeconfig, pc.Context = cfg, path, ""
+	return &pc
+}
+
+// shAs runs a shell command in pod as the identity of c.
+func (r *rig) shAs(c *cluster.Cluster, pod, cmd string) kindtest.ExecResult {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := kindtest.Exec(ctx, c.REST, r.ns, pod, "", "sh", "-c", cmd)
+	if err != nil {
+		r.t.Fatalf("exec in %s as %s: %v", pod, c.Kubeconfig, err)
+	}
+	r.t.Logf("in pod %s (as the player): %s -> %s", pod, cmd, res)
+	return res
+}
+
+// event waits for an event of the rig's namespace with reason whose message
+// holds part, and returns its message.
+func (r *rig) event(reason, part string) string {
+	r.t.Helper()
+	var msg string
+	ctx, cancel := context.WithTimeout(context.Background(), trafficTimeout)
+	defer cancel()
+	err := wait.PollUntilContextCancel(ctx, 500*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		evs, err := r.cs.CoreV1().Events(r.ns).List(ctx, metav1.ListOptions{FieldSelector: "reason=" + reason})
+		if err != nil {
+			return false, nil
+		}
+		for _, e := range evs.Items {
+			if strings.Contains(e.Message, part) {
+				msg = e.InvolvedObject.Name + ": " + e.Message
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		r.t.Fatalf("no %s event saying %q within %s", reason, part, trafficTimeout)
+	}
+	return msg
 }

@@ -119,8 +119,8 @@ func TestKindTrafficLevel27(t *testing.T) {
 }
 
 // Level 28 on a real kubelet: the solution's readiness probe passes and the
-// Service carries traffic; a probe on a port nothing listens on keeps the
-// new pods unready, out of the endpoints.
+// Service carries traffic; a probe on a port nothing listens on fails the
+// check, and the kubelet's probe of the new pod really fails.
 func TestKindTrafficLevel28(t *testing.T) {
 	t.Parallel()
 	r := setUp(t, 28)
@@ -131,6 +131,11 @@ func TestKindTrafficLevel28(t *testing.T) {
 	r.applySolution()
 	r.until(90*time.Second, "passing after the fix", passed)
 	r.traffic(tb, httpGet("web-service", 80, "web-app"), true)
+
+	r.semPatch("Deployment", "web-app", `[{"op":"replace","path":"/spec/template/spec/containers/0/readinessProbe","value":{"httpGet":{"path":"/healthz","port":9090},"periodSeconds":1}}]`, true)
+	r.until(60*time.Second, "failing on the port", is("probe", check.Fail, "targets port 9090"))
+	msg := r.event("Unhealthy", "Readiness probe failed")
+	t.Logf("the kubelet on the probe of port 9090: %s", msg)
 }
 
 // Level 29: no load-balancer provider exists on kind, so EXTERNAL-IP stays
