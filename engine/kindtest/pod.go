@@ -7,6 +7,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
@@ -82,4 +83,16 @@ func PodState(p *corev1.Pod) string {
 		}
 	}
 	return s
+}
+
+// WaitGone polls until pod ns/name no longer exists or ctx ends.
+func WaitGone(ctx context.Context, cs kubernetes.Interface, ns, name string) error {
+	err := wait.PollUntilContextCancel(ctx, 100*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		_, err := cs.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+		return apierrors.IsNotFound(err), nil
+	})
+	if err != nil {
+		return fmt.Errorf("wait for pod %s/%s to go: %w", ns, name, err)
+	}
+	return nil
 }
