@@ -54,7 +54,7 @@ fuzz:
 # kind-up prepares this machine for the kind provider (root): a private
 # Docker daemon, the node image built offline, stand-in images and egress
 # rules. It prints export lines: eval "$(make -s kind-up)". See scripts/kind.
-.PHONY: kind-up kind-down
+.PHONY: kind-up kind-down test-kind
 kind-up:
 	@scripts/kind/up.sh
 
@@ -62,3 +62,9 @@ kind-up:
 # that the machine is as kind-up found it.
 kind-down:
 	@scripts/kind/down.sh
+
+# test-kind runs the kind suite (Go tests built with the kind tag) on a real
+# kind cluster the game's kind provider creates, and always deletes it and
+# runs kind-down afterwards, exiting with the tests' status (root).
+test-kind:
+	@scripts/test-kind.sh

@@ -16,16 +16,15 @@ import (
 	"github.com/k8squest/k8squest/content"
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/cluster"
-	"github.com/k8squest/k8squest/engine/dns"
 	"github.com/k8squest/k8squest/engine/kube"
 	"github.com/k8squest/k8squest/engine/play"
 	"github.com/k8squest/k8squest/engine/simtest"
 	"github.com/k8squest/k8squest/levels"
 )
 
-func TestMain(m *testing.M) { simtest.Main(m) }
-
-// rig is one level set up in its own namespace on the shared sim cluster.
+// rig is one level set up in its own namespace on the test cluster: the
+// shared sim cluster, or the kind cluster under the kind build tag (see
+// testCluster).
 type rig struct {
 	t       testing.TB
 	c       *cluster.Cluster
@@ -39,7 +38,7 @@ type rig struct {
 // setUp starts level id in a fresh namespace and tears it down after the test.
 func setUp(t testing.TB, id int) *rig {
 	t.Helper()
-	c := simtest.Cluster(t)
+	c, r := testCluster(t)
 	ls, err := levels.LoadAll(content.FS)
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +58,6 @@ func setUp(t testing.TB, id int) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := dns.Direct(c.DNSAddr)
 	s, err := play.New(c, spec, r)
 	if err != nil {
 		t.Fatal(err)

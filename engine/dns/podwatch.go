@@ -125,6 +125,20 @@ func (w *podWatch) pick(avoid string) (pod string, why *UnavailableError, synced
 	return pod, why, true
 }
 
+// usable reports whether pod is still a Ready DNS pod as far as the watch
+// knows; before the first list comes back it says yes.
+func (w *podWatch) usable(pod string) bool {
+	if w.inf == nil || !w.inf.HasSynced() {
+		return true
+	}
+	o, ok, err := w.inf.GetStore().GetByKey(w.ns + "/" + pod)
+	if err != nil || !ok {
+		return false
+	}
+	p, ok := o.(*corev1.Pod)
+	return ok && podReady(p)
+}
+
 func listReason(ns string, err error) *UnavailableError {
 	if apierrors.IsForbidden(err) {
 		return unavailable(err, fmt.Sprintf("forbidden: list pods in %s (needed to find the DNS pod)", ns))

@@ -218,6 +218,11 @@ func (f *forwarder) queryOpen(ctx context.Context, name string, t Type) (Answer,
 			return Answer{}, fmt.Errorf("ask for %s %s: %w", t, name, err)
 		}
 		a, err := f.query(ctx, name, t)
+		if err == nil && a.Rcode == RcodeTimeout && !f.pods.usable(f.fw.pod) && attempt == 0 {
+			// No answer because the pod went away meanwhile: ask another.
+			f.drop()
+			continue
+		}
 		if err == nil || ctx.Err() != nil || !errors.Is(err, ErrUnreachable) || attempt > 0 {
 			return a, err
 		}
@@ -231,9 +236,10 @@ func (f *forwarder) query(ctx context.Context, name string, t Type) (Answer, err
 	return d.Query(ctx, name, t)
 }
 
-// ensure opens the forward when there is none, within QuerySetupTimeout.
+// ensure opens the forward when there is none, or its pod is no longer a
+// Ready DNS pod (terminating, say), within QuerySetupTimeout.
 func (f *forwarder) ensure(ctx context.Context) error {
-	if f.fw != nil && !f.fw.dead() {
+	if f.fw != nil && !f.fw.dead() && f.pods.usable(f.fw.pod) {
 		return nil
 	}
 	if f.fw != nil {
