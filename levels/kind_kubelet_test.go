@@ -21,6 +21,7 @@ import (
 	"github.com/k8squest/k8squest/engine/kindtest"
 	"github.com/k8squest/k8squest/engine/play"
 	"github.com/k8squest/k8squest/engine/simtest"
+	"github.com/k8squest/k8squest/engine/snapshot"
 )
 
 // The tests in this file that stop or delete CoreDNS pods are not parallel:
@@ -47,7 +48,7 @@ func waitCoreDNS(t *testing.T, cs kubernetes.Interface, n int) {
 			return false, nil
 		}
 		for i := range pods.Items {
-			if !check.PodReady(&pods.Items[i]) || pods.Items[i].DeletionTimestamp != nil {
+			if !snapshot.PodReady(&pods.Items[i]) || pods.Items[i].DeletionTimestamp != nil {
 				return false, nil
 			}
 		}

@@ -33,7 +33,7 @@ func TestKindLevel30(t *testing.T) {
 	r.deleteService("web-cluster")
 	r.applySolution()
 	r.until(60*time.Second, "passing after the fix", passed)
-	ips := r.podIPs("app=web-cluster")
+	ips := r.podIPsOf("app=web-cluster")
 	if len(ips) != 3 {
 		t.Fatalf("pod IPs of web: %v, want 3", ips)
 	}

@@ -108,8 +108,8 @@ func (r *rig) nodeIP() string {
 	return ""
 }
 
-// podIPs lists the IPs of the rig namespace's pods matching selector.
-func (r *rig) podIPs(selector string) []string {
+// podIPsOf lists the IPs of the rig namespace's pods matching selector.
+func (r *rig) podIPsOf(selector string) []string {
 	r.t.Helper()
 	pods, err := r.cs.CoreV1().Pods(r.ns).List(context.Background(), metav1.ListOptions{LabelSelector: selector})
 	if err != nil {

@@ -129,7 +129,7 @@ func TestResetLeavesNothingBehind(t *testing.T) {
 	if want := "started remove everything in namespace " + r.ns; !slices.Contains(steps, want) || !slices.Contains(steps, "done remove everything in namespace "+r.ns) {
 		t.Errorf("steps %q: want %q and its done", steps, want)
 	}
-	v := r.until(30*time.Second, "the broken state after the reset", all(is("headless", check.Fail, "virtual IP"), is("ready", check.Pass)))
+	v := r.until(30*time.Second, "the broken state after the reset", all(is("shared-ip", check.Fail, "virtual IP"), is("ready", check.Pass)))
 	t.Logf("after the reset:\n%s", dump(v))
 	if out, ok := kubectlAs(t, kc, "get", "svc", "web-cluster"); !ok || !strings.Contains(out, "web-cluster") {
 		t.Errorf("after the reset the player's kubeconfig does not work:\n%s", out)
