@@ -156,7 +156,7 @@ func goldenBroken(t *testing.T, base *levels.Level, v play.Verdict) {
 	for _, r := range v.Results {
 		if i := strings.Index(r.Message+r.Diagnosis, "ui"+fmt.Sprint(base.ID)+"-"); i >= 0 {
 			ns = (r.Message + r.Diagnosis)[i:]
-			ns = ns[:strings.IndexFunc(ns, func(c rune) bool { return !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z') })]
+			ns = ns[:strings.IndexFunc(ns, func(c rune) bool { return c != '-' && (c < '0' || c > '9') && (c < 'a' || c > 'z') })]
 			break
 		}
 	}

@@ -60,7 +60,8 @@ func WaitPod(ctx context.Context, cs kubernetes.Interface, ns, name string, cond
 	err := wait.PollUntilContextCancel(ctx, 250*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		p, err := cs.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
-			return false, nil
+			// Not created yet, or the API blinked: ask again until ctx ends.
+			return false, nil //nolint:nilerr // a failed get is a reason to poll again, not to stop
 		}
 		last = p
 		return cond(p), nil
