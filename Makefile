@@ -4,7 +4,7 @@ K8SQUEST  := $(GO) run ./cmd/k8squest
 TEST_TIMEOUT ?= 40m
 # -parallel: the integration tests mostly wait on the cluster, and go test
 # would otherwise run only GOMAXPROCS (2 here) parallel tests at once.
-TEST_FLAGS   ?= -p 2 -parallel 8 -count=1
+TEST_FLAGS   ?= -p 3 -parallel 8 -count=1
 
 .PHONY: all build run fmt vet lint test unit cluster-up cluster-down bench fuzz
 

@@ -10,8 +10,12 @@ GO=${GO:-go}
 TEST_TIMEOUT=${TEST_TIMEOUT:-40m}
 # -parallel 8: the integration tests mostly wait on the cluster (set-up,
 # watches, namespace deletion), and go test would otherwise run only
-# GOMAXPROCS (2 here) parallel tests of a package at once.
-TEST_FLAGS=${TEST_FLAGS:--p 2 -parallel 8 -count=1}
+# GOMAXPROCS (2 here) parallel tests of a package at once; -p 3 runs three
+# packages at once for the same reason.
+TEST_FLAGS=${TEST_FLAGS:--p 3 -parallel 8 -count=1}
+
+t0=$(date +%s)
+elapsed() { echo "$(($(date +%s) - t0)) s"; }
 
 # Build the CLI once, so that tearing down works even if the code under test
 # stops compiling half way.
@@ -37,16 +41,16 @@ echo "== starting the sim cluster"
 if grep -q "already running" "$work/up.log"; then started_here=false; fi
 
 status=0
-echo "== go vet"
+echo "== go vet ($(elapsed))"
 $GO vet ./... || status=$?
 
-echo "== golangci-lint"
+echo "== golangci-lint ($(elapsed))"
 scripts/lint.sh || status=$?
 
-echo "== go test"
+echo "== go test ($(elapsed))"
 # shellcheck disable=SC2086
 $GO test $TEST_FLAGS -timeout "$TEST_TIMEOUT" ./... || status=$?
-echo "== fuzz targets, briefly"
+echo "== fuzz targets, briefly ($(elapsed))"
 scripts/fuzz.sh || status=$?
-echo "== vet, lint, tests and fuzzing exited with status $status"
+echo "== vet, lint, tests and fuzzing exited with status $status after $(elapsed)"
 exit "$status"
