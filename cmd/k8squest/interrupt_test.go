@@ -19,7 +19,6 @@ import (
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/k8squest/k8squest/engine/simtest"
@@ -127,7 +126,7 @@ func TestInterruptedCommandsExit130(t *testing.T) {
 	}
 
 	// A finalizer holds the deletion up: reset waits until interrupted.
-	hold(t, cs, ns)
+	simtest.Hold(t, cs, ns)
 	code, stderr = interrupted(t, env, bin, waitingOnDelete(cs, ns), "reset", "30", "-n", ns)
 	wantCancelled(t, "reset", code, stderr)
 }
@@ -186,21 +185,6 @@ func denyPods(t *testing.T, cs kubernetes.Interface, ns string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// hold puts a ConfigMap with a finalizer in ns, so that deleting it (or the
-// namespace) waits until the test ends and releases it.
-func hold(t *testing.T, cs kubernetes.Interface, ns string) {
-	t.Helper()
-	ctx := context.Background()
-	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "hold", Namespace: ns, Finalizers: []string{"k8squest.dev/test-hold"}}}
-	if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		patch := []byte(`{"metadata":{"finalizers":null}}`)
-		_, _ = cs.CoreV1().ConfigMaps(ns).Patch(ctx, "hold", types.MergePatchType, patch, metav1.PatchOptions{})
-	})
 }
 
 // waitingOnDelete is ready half a second after ns, or the held ConfigMap,

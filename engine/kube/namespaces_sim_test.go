@@ -7,9 +7,7 @@ import (
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/k8squest/k8squest/engine/kube"
 	"github.com/k8squest/k8squest/engine/simtest"
@@ -25,16 +23,7 @@ func TestDeleteNamespaceCancelled(t *testing.T) {
 	cs := simtest.Clientset(t, c)
 	ns := simtest.Namespace(t, c)
 	bg := context.Background()
-	hold := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "hold", Namespace: ns, Finalizers: []string{"k8squest.dev/test-hold"}}}
-	if _, err := cs.CoreV1().ConfigMaps(ns).Create(bg, hold, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { // before simtest deletes the namespace
-		patch := []byte(`{"metadata":{"finalizers":null}}`)
-		if _, err := cs.CoreV1().ConfigMaps(ns).Patch(bg, "hold", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
-			t.Errorf("release the held ConfigMap: %v", err)
-		}
-	})
+	simtest.Hold(t, cs, ns) // released at cleanup, before simtest deletes the namespace
 
 	ctx, cancel := context.WithCancel(bg)
 	done := make(chan error, 1)

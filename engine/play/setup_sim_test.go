@@ -6,9 +6,7 @@ import (
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/dns"
@@ -25,10 +23,7 @@ func TestSetupWaitsOutATerminatingNamespace(t *testing.T) {
 	cs := simtest.Clientset(t, c)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	held := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "held", Finalizers: []string{"k8squest.dev/test-hold"}}}
-	if _, err := cs.CoreV1().ConfigMaps(ns).Create(ctx, held, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	release := simtest.Hold(t, cs, ns)
 	if err := cs.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -56,10 +51,7 @@ func TestSetupWaitsOutATerminatingNamespace(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("Setup never said it waits for the terminating namespace")
 	}
-	patch := []byte(`{"metadata":{"finalizers":null}}`)
-	if _, err := cs.CoreV1().ConfigMaps(ns).Patch(ctx, "held", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	if err := <-done; err != nil {
 		t.Fatalf("Setup after the namespace went: %v", err)
 	}
