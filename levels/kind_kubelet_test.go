@@ -138,7 +138,11 @@ func TestKindSigtermIgnoredTakesGrace(t *testing.T) {
 	took := map[string]time.Duration{}
 	for name, cmd := range map[string]string{
 		"no-trap": "",
-		"trap":    "trap 'exit 0' TERM; while true; do sleep 1; done",
+		// The marker file is written once the trap is set: the pod turns
+		// Ready only then, so that SIGTERM cannot come before the trap
+		// (Running alone says the process started, not that the shell got
+		// to its first command).
+		"trap": "trap 'exit 0' TERM; touch /tmp/trapped; while true; do sleep 1 & wait $!; done",
 	} {
 		pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: corev1.PodSpec{
 			TerminationGracePeriodSeconds: ptr.To[int64](grace),
@@ -146,12 +150,17 @@ func TestKindSigtermIgnoredTakesGrace(t *testing.T) {
 		}}
 		if cmd == "" {
 			pod.Spec.Containers[0].Command = []string{"sleep", "3600"}
+		} else {
+			pod.Spec.Containers[0].ReadinessProbe = &corev1.Probe{
+				ProbeHandler:  corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"test", "-e", "/tmp/trapped"}}},
+				PeriodSeconds: 1,
+			}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), kindtest.PodTimeout)
 		if _, err := cs.CoreV1().Pods(ns).Create(ctx, pod, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := kindtest.WaitPod(ctx, cs, ns, name, func(p *corev1.Pod) bool { return p.Status.Phase == corev1.PodRunning }); err != nil {
+		if err := kindtest.WaitPod(ctx, cs, ns, name, func(p *corev1.Pod) bool { return p.Status.Phase == corev1.PodRunning && kindtest.Ready(p) }); err != nil {
 			t.Fatal(err)
 		}
 		start := time.Now()

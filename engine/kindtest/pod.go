@@ -97,3 +97,14 @@ func WaitGone(ctx context.Context, cs kubernetes.Interface, ns, name string) err
 	}
 	return nil
 }
+
+// Ready reports whether the pod's Ready condition is True: every container
+// started and passed its readiness probe, if it has one.
+func Ready(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
