@@ -128,7 +128,9 @@ func TestKindDNSPodDeleted(t *testing.T) {
 // Pod termination on a real kubelet: a busybox PID 1 without a TERM trap
 // ignores SIGTERM and is killed only when the grace period ends, while the
 // same pod with a trap (as the level pods and stand-ins have) goes at once.
-// The grace period is 10 s: long enough that the trapped pod (about 3 s here, most of it the kubelet's own round trips) cannot reach it under load, short enough for the suite.
+// The grace period is 10 s: long enough that the trapped pod (about 3 s
+// here, most of it the kubelet's own round trips) cannot reach it under
+// load, short enough for the suite.
 func TestKindSigtermIgnoredTakesGrace(t *testing.T) {
 	t.Parallel()
 	c := kindtest.Cluster(t)
