@@ -134,8 +134,8 @@ func holdsAll(s string, parts ...string) bool {
 	return true
 }
 
-// httpGet is a shell command that asks http://host:port/ with nc (the
-// stand-in busybox's wget crashes) and succeeds when the answer holds want.
+// httpGet is a shell command that asks http://host:port/ with nc and
+// succeeds when the answer holds want.
 func httpGet(host string, port int, want string) string {
 	return fmt.Sprintf(`printf 'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' | nc -w 3 %s %d | grep -q %q`, host, host, port, want)
 }

@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 GO=${GO:-go}
 TEST_TIMEOUT=${TEST_TIMEOUT:-30m}
 # The packages that hold kind tests (files with //go:build kind); engine/kindtest
-# is their helper, vetted with them.
-KIND_PACKAGES=${KIND_PACKAGES:-./levels}
+# is their helper, vetted with them. engine/kindcluster's kind test makes a
+# second cluster of its own, beside the game's, and deletes it.
+KIND_PACKAGES=${KIND_PACKAGES:-./levels ./engine/kindcluster}
 # Under the kind tag the levels package also compiles its sim-only tests
 # (faults, player solutions, benchmarks); these patterns pick the ones that
 # play on kind: every level's tests and the kind-only tests.

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"k8s.io/client-go/tools/clientcmd"
-	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 	kind "sigs.k8s.io/kind/pkg/cluster"
 
 	"github.com/k8squest/k8squest/engine/cluster"
@@ -189,8 +188,12 @@ func (p *Provider) create(ctx context.Context, api kindAPI) error {
 	if err := os.MkdirAll(filepath.Dir(p.KubeconfigPath()), 0o700); err != nil {
 		return fmt.Errorf("create kind state directory: %w", err)
 	}
+	opts, err := p.createOptions()
+	if err != nil {
+		return fmt.Errorf("create kind cluster %s: %w", ClusterName, err)
+	}
 	done := make(chan error, 1)
-	go func() { done <- api.Create(ClusterName, p.createOptions()...) }()
+	go func() { done <- api.Create(ClusterName, opts...) }()
 	select {
 	case err := <-done:
 		if err != nil {
@@ -202,24 +205,20 @@ func (p *Provider) create(ctx context.Context, api kindAPI) error {
 	}
 }
 
-// createOptions never let kind touch ~/.kube/config.
-func (p *Provider) createOptions() []kind.CreateOption {
+// createOptions never let kind touch ~/.kube/config. The cluster config is
+// the user's file, if any, with the game's admission plugins merged in.
+func (p *Provider) createOptions() ([]kind.CreateOption, error) {
+	cfg, err := p.opts.clusterConfig()
+	if err != nil {
+		return nil, err
+	}
 	return append([]kind.CreateOption{
-		kind.CreateWithV1Alpha4Config(clusterConfig()),
+		kind.CreateWithV1Alpha4Config(cfg),
 		kind.CreateWithKubeconfigPath(p.KubeconfigPath()),
 		kind.CreateWithWaitForReady(p.opts.WaitForReady),
 		kind.CreateWithDisplayUsage(false),
 		kind.CreateWithDisplaySalutation(false),
-	}, p.opts.kindOptions()...)
-}
-
-// clusterConfig is one control-plane node with kind's defaults.
-func clusterConfig() *v1alpha4.Cluster {
-	return &v1alpha4.Cluster{
-		TypeMeta: v1alpha4.TypeMeta{Kind: "Cluster", APIVersion: "kind.x-k8s.io/v1alpha4"},
-		Name:     ClusterName,
-		Nodes:    []v1alpha4.Node{{Role: v1alpha4.ControlPlaneRole}},
-	}
+	}, p.opts.kindOptions()...), nil
 }
 
 // Connect implements cluster.Provider. It starts nothing: a cluster whose

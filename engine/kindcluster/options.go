@@ -5,9 +5,7 @@ import (
 	"os"
 	"strings"
 
-	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 	kind "sigs.k8s.io/kind/pkg/cluster"
-	"sigs.k8s.io/yaml"
 )
 
 // EnvNodeImage and EnvConfigFile name the environment variables that give
@@ -24,7 +22,7 @@ type CreateOptions struct {
 	NodeImage string
 	// ConfigFile is a kind Cluster config (kind.x-k8s.io/v1alpha4) used in
 	// place of the game's one-node config (kind's --config). The cluster is
-	// still called ClusterName.
+	// still called ClusterName, and AdmissionPlugins are still turned on.
 	ConfigFile string
 }
 
@@ -46,28 +44,14 @@ func (o CreateOptions) Validate() error {
 	if o.ConfigFile == "" {
 		return nil
 	}
-	raw, err := os.ReadFile(o.ConfigFile)
-	if err != nil {
-		return fmt.Errorf("read kind config: %w", err)
-	}
-	var c v1alpha4.Cluster
-	if err := yaml.UnmarshalStrict(raw, &c); err != nil {
-		return fmt.Errorf("kind config %s: %w", o.ConfigFile, err)
-	}
-	if c.Kind != "Cluster" || c.APIVersion != "kind.x-k8s.io/v1alpha4" {
-		return fmt.Errorf("kind config %s: kind %q, apiVersion %q: want kind Cluster, apiVersion kind.x-k8s.io/v1alpha4",
-			o.ConfigFile, c.Kind, c.APIVersion)
-	}
-	return nil
+	_, err := readConfig(o.ConfigFile)
+	return err
 }
 
-// kindOptions are the create options o adds after the game's own; a config
-// file replaces the game's config because kind applies options in order.
+// kindOptions are the create options o adds after the game's own: the
+// node image, which kind applies over every node of the config.
 func (o CreateOptions) kindOptions() []kind.CreateOption {
 	var opts []kind.CreateOption
-	if o.ConfigFile != "" {
-		opts = append(opts, kind.CreateWithConfigFile(o.ConfigFile))
-	}
 	if o.NodeImage != "" {
 		opts = append(opts, kind.CreateWithNodeImage(o.NodeImage))
 	}

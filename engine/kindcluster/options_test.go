@@ -72,7 +72,11 @@ func createWith(t *testing.T, o CreateOptions) []string {
 	logf := fakeDocker(t)
 	p := New(Options{StateDir: t.TempDir(), CreateOptions: o})
 	api := kind.NewProvider(kind.ProviderWithDocker())
-	if err := api.Create(ClusterName, p.createOptions()...); err == nil {
+	opts, err := p.createOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := api.Create(ClusterName, opts...); err == nil {
 		t.Fatal("create against the fake docker succeeded")
 	}
 	return imagesAsked(t, logf)

@@ -14,6 +14,10 @@ DEBIAN_SUITE=bookworm
 # HARNESS_REV changes whenever the node image's recipe changes, so the cache
 # key moves with it.
 HARNESS_REV=2
+# BUSYBOX_REV and STANDINS_REV do the same for the busybox build
+# (busybox.sh) and the stand-in images (standins.sh).
+BUSYBOX_REV=2
+STANDINS_REV=3
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$HERE/images.sh"
 
-ARCHIVE=$CACHE/standins-r$HARNESS_REV.tar
+ARCHIVE=$CACHE/standins-r$STANDINS_REV.tar
 W=$CACHE/work/standins
 docker_ok || die "the private dockerd is not running (scripts/kind/dockerd.sh start)"
 TAGS=(busybox:1.28 busybox:1.36 nginx:1.27-alpine postgres:16-alpine hashicorp/http-echo:1.0)
@@ -14,9 +14,9 @@ if [ -f "$ARCHIVE" ]; then
 	exit 0
 fi
 rm -f "$CACHE"/standins-r*.tar
-BB=$(ls "$CACHE"/bin/busybox-* 2>/dev/null | head -1)
+BB=$(ls "$CACHE"/bin/busybox-*-r"$BUSYBOX_REV" 2>/dev/null | head -1)
 [ -n "$BB" ] || die "no busybox built yet (scripts/kind/busybox.sh)"
-BBVER=$(basename "$BB"); BBVER=${BBVER#busybox-}; BBVER=${BBVER#*:}
+BBVER=$(basename "$BB"); BBVER=${BBVER#busybox-}; BBVER=${BBVER%-r"$BUSYBOX_REV"}
 
 # busybox_root DIR: the static busybox with a link for every applet.
 busybox_root() {
@@ -45,8 +45,8 @@ mkdir -p "$W/nginx/usr/share/nginx/html"
 printf '<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head>\n<body><h1>Welcome to nginx!</h1><p>k8squest stand-in: busybox httpd.</p></body></html>\n' \
 	>"$W/nginx/usr/share/nginx/html/index.html"
 import_dir "$W/nginx" "nginx:1.27-alpine" \
-	"k8squest stand-in for nginx:1.27-alpine: busybox httpd serving /usr/share/nginx/html on :80; exits on SIGTERM" \
-	'EXPOSE 80/tcp' 'CMD ["sh", "-c", "trap \"exit 0\" TERM; httpd -f -p 80 -h /usr/share/nginx/html & wait"]'
+	"k8squest stand-in for nginx:1.27-alpine: busybox httpd serving /usr/share/nginx/html on :80, logging each request (CLIENT:PORT: url:PATH, then CLIENT:PORT: response:CODE) to the container log as nginx does; exits on SIGTERM" \
+	'EXPOSE 80/tcp' 'CMD ["sh", "-c", "trap \"exit 0\" TERM; httpd -f -vv -p 80 -h /usr/share/nginx/html & wait"]'
 
 busybox_root "$W/postgres"
 import_dir "$W/postgres" "postgres:16-alpine" \

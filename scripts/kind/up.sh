@@ -56,7 +56,7 @@ sed 's/^/    /' "$CONFIG" >&2
 
 # Load the stand-ins when the game's cluster exists already.
 load_standins() {
-	(cd "$REPO" && go run ./scripts/kind/loadimages "$CACHE/standins-r$HARNESS_REV.tar")
+	(cd "$REPO" && go run ./scripts/kind/loadimages "$CACHE/standins-r$STANDINS_REV.tar")
 }
 if (cd "$REPO" && go run ./scripts/kind/loadimages -exists) 2>/dev/null; then
 	step "load stand-ins into the kind cluster" load_standins
