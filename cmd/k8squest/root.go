@@ -12,6 +12,7 @@ import (
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/kindcluster"
 	"github.com/k8squest/k8squest/engine/providers"
+	"github.com/k8squest/k8squest/levels/game"
 )
 
 // globals holds the flags every command takes.
@@ -81,7 +82,7 @@ func newRootCmd(g *globals) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(*cobra.Command, []string) error {
-			_, err := g.dnsServerAddr()
+			_, err := game.ValidDNSServer(g.dnsServer)
 			return err
 		},
 	}
@@ -105,19 +106,15 @@ func newRootCmd(g *globals) *cobra.Command {
 // providerFor returns the chosen provider and tells the player which one it is
 // when the choice was not explicit.
 func (g *globals) providerFor(rep cluster.Reporter) (cluster.Provider, string, error) {
-	return providers.Get(g.provider, g.providerOptions(rep, kindcluster.CreateOptions{}))
+	return game.ProviderFor(g.options(), rep)
 }
 
 // providerOptions are the provider settings the flags give; kind, when not
 // zero, is the node image and config a new kind cluster is created with.
 func (g *globals) providerOptions(rep cluster.Reporter, kind kindcluster.CreateOptions) providers.Options {
-	return providers.Options{
-		Kubeconfig: g.kubeconfig,
-		Context:    g.context,
-		Reporter:   rep,
-		Recreate:   g.recreate,
-		Kind:       kind,
-	}
+	o := g.options().ProviderOptions(rep)
+	o.Kind = kind
+	return o
 }
 
 // addRecreateFlag adds --recreate to c.
