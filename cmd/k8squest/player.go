@@ -13,7 +13,7 @@ import (
 // printPlayerKubeconfig is `k8squest cluster kubeconfig --player`'s work:
 // print the path of a kubeconfig whose identity may only do what a learner may.
 func (g *globals) printPlayerKubeconfig(ctx context.Context, c *cluster.Cluster) error {
-	path, err := game.PlayerKubeconfig(ctx, c, g.namespace)
+	path, err := game.PlayerKubeconfig(ctx, c, g.options())
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func New(o Options) (*Game, error) {
 	for i, l := range ls {
 		ls[i] = l.WithNamespace(o.Namespace)
 	}
-	return &Game{opts: o, levels: ls, store: prog.Open(prog.DefaultPath())}, nil
+	return &Game{opts: o, levels: ls, store: prog.Open(o.progressPath())}, nil
 }
 
 // Levels returns every level, sorted by number.

@@ -5,7 +5,9 @@ import (
 	"io"
 
 	"github.com/k8squest/k8squest/engine/cluster"
+	prog "github.com/k8squest/k8squest/engine/progress"
 	"github.com/k8squest/k8squest/engine/providers"
+	"github.com/k8squest/k8squest/engine/xdg"
 	"github.com/k8squest/k8squest/levels"
 )
 
@@ -27,6 +29,14 @@ type Options struct {
 	// Recreate lets a kind cluster that stays unhealthy be deleted and
 	// created again.
 	Recreate bool
+	// StateDir holds this player's own files: the player kubeconfigs, in
+	// StateDir/players. Empty means the game's state directory
+	// ($XDG_STATE_HOME/k8squest). The cluster's own files stay where its
+	// provider keeps them, so several players can share one cluster.
+	StateDir string
+	// ProgressPath is this player's progress file; empty means
+	// $K8SQUEST_PROGRESS, else progress.json in the game's state directory.
+	ProgressPath string
 	// Notices receives the lines the player should see outside the game's
 	// screen: skipped levels, a progress file set aside. Nil discards them.
 	Notices io.Writer
@@ -60,6 +70,22 @@ func (o Options) ProviderOptions(rep cluster.Reporter) providers.Options {
 // that one was chosen.
 func ProviderFor(o Options, rep cluster.Reporter) (cluster.Provider, string, error) {
 	return providers.Get(o.Provider, o.ProviderOptions(rep))
+}
+
+// stateDir is o.StateDir or its default.
+func (o Options) stateDir() string {
+	if o.StateDir == "" {
+		return xdg.StateDir()
+	}
+	return o.StateDir
+}
+
+// progressPath is o.ProgressPath or its default.
+func (o Options) progressPath() string {
+	if o.ProgressPath == "" {
+		return prog.DefaultPath()
+	}
+	return o.ProgressPath
 }
 
 // notices is where o's notices go.

@@ -9,26 +9,27 @@ import (
 
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/play"
-	"github.com/k8squest/k8squest/engine/xdg"
 	"github.com/k8squest/k8squest/levels"
 )
 
 // PlayerKubeconfigTimeout bounds setting the player's identity up for a shell.
 const PlayerKubeconfigTimeout = 20 * time.Second
 
-// playerKubeconfigPath is where the player's kubeconfig for namespace ns lives.
-func playerKubeconfigPath(ns string) string {
-	return filepath.Join(xdg.StateDir(), "players", ns+".kubeconfig")
+// playerKubeconfigPath is where the kubeconfig of the player whose levels
+// run in namespace ns lives, in state directory dir.
+func playerKubeconfigPath(dir, ns string) string {
+	return filepath.Join(dir, "players", ns+".kubeconfig")
 }
 
 // writePlayerKubeconfig mints a token for the player whose levels run in
-// spec's namespace and writes its kubeconfig, returning the path.
-func writePlayerKubeconfig(ctx context.Context, c *cluster.Cluster, spec play.Spec) (string, error) {
+// spec's namespace and writes its kubeconfig in state directory dir,
+// returning the path.
+func writePlayerKubeconfig(ctx context.Context, c *cluster.Cluster, dir string, spec play.Spec) (string, error) {
 	s, err := play.New(c, spec, nil)
 	if err != nil {
 		return "", err
 	}
-	path := playerKubeconfigPath(spec.Namespace)
+	path := playerKubeconfigPath(dir, spec.Namespace)
 	if err := s.WritePlayerKubeconfig(ctx, path); err != nil {
 		return "", err
 	}
@@ -36,22 +37,24 @@ func writePlayerKubeconfig(ctx context.Context, c *cluster.Cluster, spec play.Sp
 }
 
 // PlayerKubeconfig makes sure the player's identity may work in namespace
-// ns of c (the default namespace when ns is empty), writes its kubeconfig
-// and returns the path: `k8squest cluster kubeconfig --player`.
-func PlayerKubeconfig(ctx context.Context, c *cluster.Cluster, ns string) (string, error) {
+// o.Namespace of c (the levels' default namespace when it is empty), writes
+// its kubeconfig in o's state directory and returns the path: `k8squest
+// cluster kubeconfig --player`.
+func PlayerKubeconfig(ctx context.Context, c *cluster.Cluster, o Options) (string, error) {
+	ns := o.Namespace
 	if ns == "" {
 		ns = levels.DefaultNamespace
 	}
 	if err := levels.ValidNamespace(ns); err != nil {
 		return "", fmt.Errorf("--namespace: %w", err)
 	}
-	return writePlayerKubeconfig(ctx, c, play.Spec{Namespace: ns})
+	return writePlayerKubeconfig(ctx, c, o.stateDir(), play.Spec{Namespace: ns})
 }
 
 // PlayerKubeconfigPath is where the kubeconfig of the player's identity for
 // level l lives. It does no I/O.
 func (x *Game) PlayerKubeconfigPath(l *levels.Level) string {
-	return playerKubeconfigPath(l.Namespace)
+	return playerKubeconfigPath(x.opts.stateDir(), l.Namespace)
 }
 
 // WritePlayerKubeconfig makes sure the player's identity may work in the
@@ -67,7 +70,7 @@ func (x *Game) WritePlayerKubeconfig(ctx context.Context, l *levels.Level) error
 	}
 	ctx, cancel := context.WithTimeout(ctx, PlayerKubeconfigTimeout)
 	defer cancel()
-	if _, err := writePlayerKubeconfig(ctx, x.cluster, spec); err != nil {
+	if _, err := writePlayerKubeconfig(ctx, x.cluster, x.opts.stateDir(), spec); err != nil {
 		return fmt.Errorf("set up the player's identity in namespace %s: %w", l.Namespace, err)
 	}
 	return nil
