@@ -38,26 +38,39 @@ func (x *Game) Reach(ctx context.Context, rep cluster.Reporter, start bool) (str
 
 // reconnect drops the connection and connects, starting the cluster.
 func (x *Game) reconnect(ctx context.Context, rep cluster.Reporter, recreate bool) (string, error) {
+	x.connecting.Lock()
+	defer x.connecting.Unlock()
 	x.Close()
-	x.provider, x.cluster, x.resolver = nil, nil, nil
-	return x.connect(ctx, rep, true, recreate)
+	return x.connectLocked(ctx, rep, true, recreate)
 }
 
-// connect reaches the cluster, starting it when up is true.
+// connect reaches the cluster, starting it when up is true; connected
+// already, it returns at once.
 func (x *Game) connect(ctx context.Context, rep cluster.Reporter, up, recreate bool) (string, error) {
+	x.connecting.Lock()
+	defer x.connecting.Unlock()
+	return x.connectLocked(ctx, rep, up, recreate)
+}
+
+// connectLocked is connect; connecting is held, mu is not.
+func (x *Game) connectLocked(ctx context.Context, rep cluster.Reporter, up, recreate bool) (string, error) {
+	x.mu.Lock()
 	if x.cluster != nil {
-		return x.describe(), nil
+		d := x.describeLocked()
+		x.mu.Unlock()
+		return d, nil
 	}
+	x.mu.Unlock()
 	o := x.opts
 	o.Recreate = recreate
 	p, reason, err := ProviderFor(o, rep)
 	if err != nil {
 		return "", err
 	}
-	x.chosen = ""
+	chosen := ""
 	if reason != "" && x.opts.Provider == "" {
 		// The player did not pick a cluster: say which one was taken, and why.
-		x.chosen = reason
+		chosen = reason
 		rep.Report(cluster.Event{Step: ChooseStep, State: cluster.StepInfo, Detail: reason})
 	}
 	c, err := p.Connect(ctx)
@@ -83,22 +96,28 @@ func (x *Game) connect(ctx context.Context, rep cluster.Reporter, up, recreate b
 	if err != nil {
 		log.Printf("cluster DNS not ready at connect: %v", err)
 	}
-	x.provider, x.cluster, x.resolver = p, c, r
-	log.Printf("connected to the %s (kubeconfig %s, DNS %q)", x.describe(), c.Kubeconfig, c.DNSAddr)
-	return x.describe(), nil
+	x.mu.Lock()
+	x.provider, x.cluster, x.resolver, x.chosen = p, c, r, chosen
+	d := x.describeLocked()
+	x.mu.Unlock()
+	log.Printf("connected to the %s (kubeconfig %s, DNS %q)", d, c.Kubeconfig, c.DNSAddr)
+	return d, nil
 }
 
 // Cluster is the cluster the game is connected to; nil before Connect.
-func (x *Game) Cluster() *cluster.Cluster { return x.cluster }
+func (x *Game) Cluster() *cluster.Cluster {
+	c, _ := x.connection()
+	return c
+}
 
 // ClusterName names a cluster for the player: "sim cluster k8squest-sim".
 func ClusterName(c *cluster.Cluster) string {
 	return fmt.Sprintf("%s cluster %s", c.Provider, c.Name)
 }
 
-// describe names the connected cluster, and why it was chosen when the
-// player did not choose.
-func (x *Game) describe() string {
+// describeLocked names the connected cluster, and why it was chosen when
+// the player did not choose; mu is held and the game is connected.
+func (x *Game) describeLocked() string {
 	d := ClusterName(x.cluster)
 	if x.chosen != "" {
 		d += " (" + x.chosen + ")"

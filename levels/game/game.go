@@ -3,6 +3,7 @@ package game
 import (
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/k8squest/k8squest/content"
 	"github.com/k8squest/k8squest/engine/cluster"
@@ -13,11 +14,21 @@ import (
 
 // Game ties the level catalogue, the cluster and the progress file
 // together. It is the backend the TUI runs on, and what the scripting
-// commands use.
+// commands use. Its methods may be called from several goroutines at once:
+// the catalogue and options never change after New, the progress file is
+// locked on every write, and the connection is guarded by mu.
 type Game struct {
 	opts   Options
 	levels []*levels.Level
 	store  *prog.Store
+
+	// connecting is held for a whole connect, so two callers never start
+	// the cluster twice; mu is held only to read or set the fields below,
+	// so a long connect never blocks Open or Cluster of a game connected.
+	connecting sync.Mutex
+	mu         sync.Mutex
+	// noticeMu serializes the lines written to Options.Notices.
+	noticeMu sync.Mutex
 
 	provider cluster.Provider
 	cluster  *cluster.Cluster
@@ -65,10 +76,33 @@ func (x *Game) Level(arg string) (*levels.Level, error) {
 	return nil, fmt.Errorf("level %d does not exist (see k8squest levels)", id)
 }
 
-// Close releases what the game holds open: the DNS resolver and its
-// port-forward. The game may connect again afterwards.
+// Close releases what the game holds open, the DNS resolver and its
+// port-forward, and forgets the cluster. The game may connect again
+// afterwards.
 func (x *Game) Close() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.dropLocked()
+}
+
+// dropLocked closes the resolver and forgets the connection; mu is held.
+func (x *Game) dropLocked() {
 	if x.resolver != nil {
 		_ = x.resolver.Close()
 	}
+	x.provider, x.cluster, x.resolver, x.chosen = nil, nil, nil, ""
+}
+
+// notice writes one line to Options.Notices.
+func (x *Game) notice(format string, a ...any) {
+	x.noticeMu.Lock()
+	defer x.noticeMu.Unlock()
+	fmt.Fprintf(x.opts.notices(), format, a...)
+}
+
+// connection returns the cluster and resolver, nil before Connect.
+func (x *Game) connection() (*cluster.Cluster, dns.Resolver) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.cluster, x.resolver
 }

@@ -61,7 +61,8 @@ func (x *Game) PlayerKubeconfigPath(l *levels.Level) string {
 // namespaces of level l, mints its token and writes its kubeconfig at
 // PlayerKubeconfigPath, for the shell the game opens.
 func (x *Game) WritePlayerKubeconfig(ctx context.Context, l *levels.Level) error {
-	if x.cluster == nil {
+	c, _ := x.connection()
+	if c == nil {
 		return errors.New("not connected to a cluster")
 	}
 	spec, err := l.Spec(l.Namespace)
@@ -70,7 +71,7 @@ func (x *Game) WritePlayerKubeconfig(ctx context.Context, l *levels.Level) error
 	}
 	ctx, cancel := context.WithTimeout(ctx, PlayerKubeconfigTimeout)
 	defer cancel()
-	if _, err := writePlayerKubeconfig(ctx, x.cluster, x.opts.stateDir(), spec); err != nil {
+	if _, err := writePlayerKubeconfig(ctx, c, x.opts.stateDir(), spec); err != nil {
 		return fmt.Errorf("set up the player's identity in namespace %s: %w", l.Namespace, err)
 	}
 	return nil

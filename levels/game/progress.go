@@ -1,8 +1,6 @@
 package game
 
 import (
-	"fmt"
-
 	"github.com/k8squest/k8squest/engine/fieldnotes"
 	prog "github.com/k8squest/k8squest/engine/progress"
 	"github.com/k8squest/k8squest/engine/score"
@@ -14,7 +12,7 @@ import (
 func (x *Game) Progress() (prog.State, error) {
 	st, notice, err := x.store.Load()
 	if notice != "" {
-		fmt.Fprintln(x.opts.notices(), "k8squest:", notice)
+		x.notice("k8squest: %s\n", notice)
 	}
 	return st, err
 }

@@ -17,14 +17,15 @@ type Session struct {
 // Open binds level l to its namespace on the connected cluster. It creates
 // nothing: the Session's Setup does.
 func (x *Game) Open(_ context.Context, l *levels.Level) (*Session, error) {
-	if x.cluster == nil {
+	c, r := x.connection()
+	if c == nil {
 		return nil, fmt.Errorf("open level %d: not connected to a cluster", l.ID)
 	}
 	spec, err := l.Spec(l.Namespace)
 	if err != nil {
 		return nil, fmt.Errorf("level %d: %w", l.ID, err)
 	}
-	s, err := play.New(x.cluster, spec, x.resolver)
+	s, err := play.New(c, spec, r)
 	if err != nil {
 		return nil, err
 	}
