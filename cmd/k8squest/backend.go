@@ -37,6 +37,8 @@ func (g *globals) options() game.Options {
 		DNSServer:  g.dnsServer,
 		Recreate:   g.recreate,
 		Notices:    g.stderr,
+
+		AllowUnprotected: g.allowUnprotected,
 	}
 }
 

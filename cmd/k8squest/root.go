@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -30,6 +31,9 @@ type globals struct {
 	// recreate lets a kind cluster that stays unhealthy be deleted and
 	// created again (--recreate).
 	recreate bool
+	// allowUnprotected plays a shared game on current without the
+	// protections the identity cannot create (--allow-unprotected).
+	allowUnprotected bool
 }
 
 // exitError carries a specific exit code without printing anything more.
@@ -92,6 +96,8 @@ func newRootCmd(g *globals) *cobra.Command {
 	f.StringVar(&g.kubeconfig, "kubeconfig", "", "kubeconfig file for the current provider (default: $KUBECONFIG, else ~/.kube/config)")
 	f.StringVar(&g.context, "context", "", "kubeconfig context for the current provider")
 	f.StringVar(&g.dnsServer, "dns-server", "", "ask this DNS server (HOST:PORT) for the DNS checks instead of port-forwarding to the cluster's DNS pod")
+	f.BoolVar(&g.allowUnprotected, strings.TrimPrefix(game.AllowUnprotectedFlag, "--"), false,
+		"current: play with -n in a namespace of your own (as several players sharing a cluster do) even when your identity cannot create the protections (quota, LimitRange, admission policies), with a warning instead of the refusal")
 	f.Bool("debug", false, "write a debug log (client-go included) to "+debugLogPath()+"; also $"+EnvDebug)
 	play := newPlayCmd(g)
 	addRecreateFlag(root, &g.recreate)

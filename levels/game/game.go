@@ -21,6 +21,8 @@ type Game struct {
 	opts   Options
 	levels []*levels.Level
 	store  *prog.Store
+	// own holds the levels' own namespaces, before Options.Namespace.
+	own map[string]bool
 
 	// connecting is held for a whole connect, so two callers never start
 	// the cluster twice; mu is held only to read or set the fields below,
@@ -53,10 +55,12 @@ func New(o Options) (*Game, error) {
 		// One broken level must not keep the player from the others.
 		fmt.Fprintf(o.notices(), "k8squest: some levels were skipped:\n%v\n", err)
 	}
+	own := map[string]bool{}
 	for i, l := range ls {
+		own[l.Namespace] = true
 		ls[i] = l.WithNamespace(o.Namespace)
 	}
-	return &Game{opts: o, levels: ls, store: prog.Open(o.progressPath())}, nil
+	return &Game{opts: o, levels: ls, own: own, store: prog.Open(o.progressPath())}, nil
 }
 
 // Levels returns every level, sorted by number.

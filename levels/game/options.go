@@ -37,6 +37,15 @@ type Options struct {
 	// ProgressPath is this player's progress file; empty means
 	// $K8SQUEST_PROGRESS, else progress.json in the game's state directory.
 	ProgressPath string
+	// Shared says several players share the cluster (a classroom): on the
+	// current provider the game then refuses to run unless the user's
+	// identity can put every protection in place. Playing in a Namespace
+	// that is no level's own counts as shared too.
+	Shared bool
+	// AllowUnprotected lets a shared game run on the current provider
+	// without the protections the identity cannot create, with a loud
+	// warning instead of the refusal (--allow-unprotected).
+	AllowUnprotected bool
 	// Notices receives the lines the player should see outside the game's
 	// screen: skipped levels, a progress file set aside. Nil discards them.
 	Notices io.Writer

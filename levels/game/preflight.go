@@ -21,8 +21,10 @@ const PreflightStep = "check what your identity may do on this cluster"
 // preflight asks, on the current provider and before anything is created,
 // whether the player's own identity may set levels up (setsUp: the command
 // will create a level's objects), and stops with one message naming
-// everything it may not do. Rights only the DNS checks need are a warning.
-// On a cluster the game made it does nothing: its identity is the admin.
+// everything it may not do. Rights only the DNS checks need are a warning,
+// and so are the protections, unless the game is shared (see
+// checkProtections). On a cluster the game made it does nothing: its
+// identity is the admin.
 func (x *Game) preflight(ctx context.Context, c *cluster.Cluster, rep cluster.Reporter, setsUp bool) error {
 	if c.Provider != currentcluster.Name || !setsUp {
 		return nil
@@ -51,6 +53,15 @@ func (x *Game) preflight(ctx context.Context, c *cluster.Cluster, rep cluster.Re
 	}
 	for _, w := range acc.WarningLines() {
 		rep.Report(cluster.Event{Step: PreflightStep, State: cluster.StepInfo, Detail: w})
+	}
+	warning, err := x.checkProtections(acc)
+	if err != nil {
+		rep.Report(cluster.Event{Step: PreflightStep, State: cluster.StepFailed, Detail: "a shared game needs protections your identity cannot create"})
+		return err
+	}
+	if warning != "" {
+		log.Print(warning)
+		rep.Report(cluster.Event{Step: PreflightStep, State: cluster.StepInfo, Detail: warning})
 	}
 	log.Printf("preflight: %d access reviews in %s, %d warnings", acc.Asked, time.Since(start).Round(time.Millisecond), len(acc.Warnings))
 	rep.Report(cluster.Event{Step: PreflightStep, State: cluster.StepDone})
