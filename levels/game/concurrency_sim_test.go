@@ -2,6 +2,7 @@ package game
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -36,7 +37,7 @@ func TestConcurrentUseOnSim(t *testing.T) {
 	for w := range workers {
 		wg.Go(func() {
 			for r := range rounds {
-				errs <- x.useOnce(ctx, l, (w+r)%3)
+				errs <- x.useOnce(ctx, l, (w+r)%4)
 			}
 		})
 	}
@@ -53,8 +54,29 @@ func TestConcurrentUseOnSim(t *testing.T) {
 	}
 }
 
+// openOnce connects and opens level l. Another caller's fresh connect may
+// drop the connection in between: Open then says ErrNotConnected, and the
+// caller connects again.
+func (x *Game) openOnce(ctx context.Context, l *levels.Level) error {
+	for range 20 {
+		if _, err := x.Reach(ctx, nil, false); err != nil {
+			return err
+		}
+		s, err := x.Open(ctx, l)
+		if errors.Is(err, ErrNotConnected) {
+			continue
+		}
+		if err == nil && s.Namespace() != l.Namespace {
+			err = fmt.Errorf("session in %s, want %s", s.Namespace(), l.Namespace)
+		}
+		return err
+	}
+	return errors.New("open: still not connected after 20 connects")
+}
+
 // useOnce is one caller's turn: a fresh connect, a connect that keeps
-// the cluster, or a session opened; then a start recorded.
+// the cluster, a recreate (which sim ignores), or a session opened; then a
+// start recorded.
 func (x *Game) useOnce(ctx context.Context, l *levels.Level, kind int) error {
 	var err error
 	switch kind {
@@ -62,13 +84,10 @@ func (x *Game) useOnce(ctx context.Context, l *levels.Level, kind int) error {
 		_, err = x.Connect(ctx, func(cluster.Event) {})
 	case 1:
 		_, err = x.Reach(ctx, nil, false)
+	case 2:
+		_, err = x.Recreate(ctx, nil)
 	default:
-		if _, err = x.Reach(ctx, nil, false); err == nil {
-			var s *Session
-			if s, err = x.Open(ctx, l); err == nil && s.Namespace() != l.Namespace {
-				err = fmt.Errorf("session in %s, want %s", s.Namespace(), l.Namespace)
-			}
-		}
+		err = x.openOnce(ctx, l)
 	}
 	if err == nil && x.Cluster() == nil {
 		// Another caller's fresh connect may be between drop and done.

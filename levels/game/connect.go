@@ -2,11 +2,16 @@ package game
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 
 	"github.com/k8squest/k8squest/engine/cluster"
 )
+
+// ErrNotConnected says the game has no cluster: before Connect, after
+// Close, or while another caller's Connect starts afresh.
+var ErrNotConnected = errors.New("not connected to a cluster")
 
 // ChooseStep is the step that says which provider the game took when the
 // player did not name one.

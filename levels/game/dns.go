@@ -11,8 +11,8 @@ import (
 	"github.com/k8squest/k8squest/engine/dns"
 )
 
-// DNSHint says what to do when the cluster's own DNS cannot be reached.
-const DNSHint = "pass --dns-server HOST:PORT to ask a DNS server directly"
+// dnsHint says what to do when the cluster's own DNS cannot be reached.
+const dnsHint = "pass --dns-server HOST:PORT to ask a DNS server directly"
 
 // DNSWaitStep is the set-up step that waits for the cluster DNS.
 const DNSWaitStep = "wait for the cluster DNS"
@@ -53,7 +53,7 @@ func OpenDNS(ctx context.Context, c *cluster.Cluster, server string, rep cluster
 	if c.DNSAddr != "" {
 		return dns.Direct(c.DNSAddr), nil
 	}
-	opts := dns.PortForwardOptions{Hint: DNSHint, OnWait: func(why string) {
+	opts := dns.PortForwardOptions{Hint: dnsHint, OnWait: func(why string) {
 		rep.Report(cluster.Event{Step: DNSWaitStep, State: cluster.StepInfo, Detail: why})
 	}}
 	r, err := dns.ForCluster(c, opts)

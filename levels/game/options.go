@@ -20,9 +20,12 @@ type Options struct {
 	Provider string
 	// Namespace is where every level plays; empty means each level's own.
 	Namespace string
-	// Kubeconfig and Context are the current provider's, as kubectl's flags.
+	// Kubeconfig is the current provider's kubeconfig file, as kubectl's
+	// --kubeconfig; empty means $KUBECONFIG, else ~/.kube/config.
 	Kubeconfig string
-	Context    string
+	// Context is the current provider's kubeconfig context, as kubectl's
+	// --context; empty means the current-context.
+	Context string
 	// DNSServer (HOST:PORT), when set, is asked by the DNS checks instead of
 	// the cluster's own DNS.
 	DNSServer string

@@ -2,7 +2,6 @@ package game
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -12,8 +11,8 @@ import (
 	"github.com/k8squest/k8squest/levels"
 )
 
-// PlayerKubeconfigTimeout bounds setting the player's identity up for a shell.
-const PlayerKubeconfigTimeout = 20 * time.Second
+// playerKubeconfigTimeout bounds setting the player's identity up for a shell.
+const playerKubeconfigTimeout = 20 * time.Second
 
 // playerKubeconfigPath is where the kubeconfig of the player whose levels
 // run in namespace ns lives, in state directory dir.
@@ -63,13 +62,13 @@ func (x *Game) PlayerKubeconfigPath(l *levels.Level) string {
 func (x *Game) WritePlayerKubeconfig(ctx context.Context, l *levels.Level) error {
 	c, _ := x.connection()
 	if c == nil {
-		return errors.New("not connected to a cluster")
+		return ErrNotConnected
 	}
 	spec, err := l.Spec(l.Namespace)
 	if err != nil {
 		return fmt.Errorf("level %d: %w", l.ID, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, PlayerKubeconfigTimeout)
+	ctx, cancel := context.WithTimeout(ctx, playerKubeconfigTimeout)
 	defer cancel()
 	if _, err := writePlayerKubeconfig(ctx, c, x.opts.stateDir(), spec); err != nil {
 		return fmt.Errorf("set up the player's identity in namespace %s: %w", l.Namespace, err)

@@ -19,7 +19,7 @@ type Session struct {
 func (x *Game) Open(_ context.Context, l *levels.Level) (*Session, error) {
 	c, r := x.connection()
 	if c == nil {
-		return nil, fmt.Errorf("open level %d: not connected to a cluster", l.ID)
+		return nil, fmt.Errorf("open level %d: %w", l.ID, ErrNotConnected)
 	}
 	spec, err := l.Spec(l.Namespace)
 	if err != nil {
