@@ -8,5 +8,8 @@
 // player kubeconfigs. Its methods are safe to call from several goroutines.
 //
 // The package never imports ui or Charm: ui defines the interfaces it needs
-// (ui.Backend, ui.Session), and *Game and *Session provide them.
+// (ui.Backend, ui.Session). *Session is a ui.Session; *Game has every method
+// of ui.Backend, but its Open returns *Session, since this package cannot
+// name ui.Session, so a caller that runs the TUI wraps it in a one-method
+// adapter (cmd/k8squest's backend).
 package game
