@@ -11,6 +11,7 @@ import (
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/play"
 	"github.com/k8squest/k8squest/levels"
+	"github.com/k8squest/k8squest/levels/game"
 )
 
 // checkJSON is the stable JSON shape of `k8squest check --json`.
@@ -40,8 +41,8 @@ func newCheckCmd(g *globals) *cobra.Command {
 	var f verdictFormat
 	var watch bool
 	c := levelCmd(g, "check", "Run a level's checks once (or on every change with --watch); exit 0 only when all pass", false,
-		func(ctx context.Context, x *game, l *levels.Level) error {
-			s, err := x.session(l)
+		func(ctx context.Context, x *game.Game, l *levels.Level) error {
+			s, err := x.Open(ctx, l)
 			if err != nil {
 				return err
 			}

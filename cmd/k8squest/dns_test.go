@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/dns"
 )
 
@@ -42,25 +41,5 @@ func TestDNSServerFlagIsChecked(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "--dns-server") || !strings.Contains(err.Error(), "HOST:PORT") {
 			t.Errorf("--dns-server %q: err = %v, want an error naming the flag and HOST:PORT", bad, err)
 		}
-	}
-	for _, good := range []string{"10.96.0.10:53", "[fd00::10]:53", "dns.example:5353"} {
-		g := &globals{dnsServer: good}
-		if addr, err := g.dnsServerAddr(); err != nil || addr != good {
-			t.Errorf("--dns-server %q: %q, %v", good, addr, err)
-		}
-	}
-}
-
-// With --dns-server, the game and every command ask that server, not the
-// cluster's.
-func TestDNSServerFlagIsHonoured(t *testing.T) {
-	g := &globals{dnsServer: "127.0.0.1:5353"}
-	r, err := g.openDNS(context.Background(), &cluster.Cluster{DNSAddr: "127.0.0.1:9"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = r.Query(context.Background(), "x.example", dns.A)
-	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:5353") {
-		t.Fatalf("err = %v, want it to have asked 127.0.0.1:5353", err)
 	}
 }

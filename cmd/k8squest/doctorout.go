@@ -10,6 +10,7 @@ import (
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/drill"
 	"github.com/k8squest/k8squest/engine/play"
+	"github.com/k8squest/k8squest/levels/game"
 )
 
 // doctorReport is the outcome of `k8squest doctor statefulset`, and the
@@ -69,16 +70,15 @@ func (r *doctorReport) runChecks(ctx context.Context, s *play.Session, sts *apps
 
 // doctorDrill runs the reschedule drill once the checks pass, after asking
 // unless --yes. Text output shows each step as it happens.
-func (g *globals) doctorDrill(ctx context.Context, s *play.Session, sts *appsv1.StatefulSet, o *doctorOptions, r *doctorReport) {
-	pod := fmt.Sprintf("%s-%d", sts.Name, victimOrdinal(sts, o))
-	r.Drill = &doctorDrill{Pod: pod, Steps: []string{}}
+func (g *globals) doctorDrill(ctx context.Context, d *game.Doctor, o *doctorOptions, r *doctorReport) {
+	r.Drill = &doctorDrill{Pod: d.Victim, Steps: []string{}}
 	switch {
 	case !r.Passed:
 		r.Drill.Message = "not run: the drill deletes a pod only once every check passes"
-	case !o.yes && !g.confirmDrill(pod, sts.Namespace):
+	case !o.yes && !g.confirmDrill(d.Victim, d.StatefulSet.Namespace):
 		r.Drill.Message = "not run: not confirmed"
 	default:
-		g.runDrill(ctx, s, o, r.Drill)
+		g.runDrill(ctx, d.Session, o, r.Drill)
 	}
 	r.Passed = r.Passed && r.Drill.Passed
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/k8squest/k8squest/engine/cluster"
 	prog "github.com/k8squest/k8squest/engine/progress"
 	"github.com/k8squest/k8squest/levels"
+	"github.com/k8squest/k8squest/levels/game"
 	"github.com/k8squest/k8squest/ui"
 )
 
@@ -22,7 +23,7 @@ func gameCommands(g *globals) []*cobra.Command {
 }
 
 // levelCmd builds a command that takes one level number and a connected game.
-func levelCmd(g *globals, use, short string, up bool, act func(ctx context.Context, x *game, l *levels.Level) error) *cobra.Command {
+func levelCmd(g *globals, use, short string, up bool, act func(ctx context.Context, x *game.Game, l *levels.Level) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   use + " LEVEL",
 		Short: short,
@@ -32,13 +33,13 @@ func levelCmd(g *globals, use, short string, up bool, act func(ctx context.Conte
 			if err != nil {
 				return err
 			}
-			defer x.close()
-			l, err := x.level(args[0])
+			defer x.Close()
+			l, err := x.Level(args[0])
 			if err != nil {
 				return err
 			}
 			prog := newStepPrinter(g.stderr)
-			_, err = x.connect(cmd.Context(), prog.report, up)
+			_, err = x.Reach(cmd.Context(), prog.report, up)
 			prog.stop()
 			if err != nil {
 				return err
@@ -53,8 +54,8 @@ func levelCmd(g *globals, use, short string, up bool, act func(ctx context.Conte
 // operation whose context ended (Ctrl+C) fails with the context's error
 // even when it returned nil: the settle step, for one, gives up quietly
 // when its context ends, and that is no finished set-up.
-func sessionStep(ctx context.Context, g *globals, x *game, l *levels.Level, what string, op func(*session, cluster.Reporter) error) error {
-	s, err := x.session(l)
+func sessionStep(ctx context.Context, g *globals, x *game.Game, l *levels.Level, what string, op func(*game.Session, cluster.Reporter) error) error {
+	s, err := x.Open(ctx, l)
 	if err != nil {
 		return err
 	}
@@ -72,8 +73,8 @@ func sessionStep(ctx context.Context, g *globals, x *game, l *levels.Level, what
 
 func newStartCmd(g *globals) *cobra.Command {
 	return levelCmd(g, "start", "Set a level's broken state up, print its briefing and exit", true,
-		func(ctx context.Context, x *game, l *levels.Level) error {
-			setup := func(s *session, rep cluster.Reporter) error { return s.Setup(ctx, rep) }
+		func(ctx context.Context, x *game.Game, l *levels.Level) error {
+			setup := func(s *game.Session, rep cluster.Reporter) error { return s.Setup(ctx, rep) }
 			if err := sessionStep(ctx, g, x, l, "start", setup); err != nil {
 				return err
 			}
@@ -91,8 +92,8 @@ func newStartCmd(g *globals) *cobra.Command {
 
 func newResetCmd(g *globals) *cobra.Command {
 	return levelCmd(g, "reset", "Delete everything a level created and set its broken state up again", true,
-		func(ctx context.Context, x *game, l *levels.Level) error {
-			reset := func(s *session, rep cluster.Reporter) error { return s.Reset(ctx, rep) }
+		func(ctx context.Context, x *game.Game, l *levels.Level) error {
+			reset := func(s *game.Session, rep cluster.Reporter) error { return s.Reset(ctx, rep) }
 			if err := sessionStep(ctx, g, x, l, "reset", reset); err != nil {
 				return err
 			}
@@ -103,8 +104,8 @@ func newResetCmd(g *globals) *cobra.Command {
 
 func newTeardownCmd(g *globals) *cobra.Command {
 	return levelCmd(g, "teardown", "Delete everything a level created, namespaces included", false,
-		func(ctx context.Context, x *game, l *levels.Level) error {
-			teardown := func(s *session, rep cluster.Reporter) error { return s.Teardown(ctx, rep) }
+		func(ctx context.Context, x *game.Game, l *levels.Level) error {
+			teardown := func(s *game.Session, rep cluster.Reporter) error { return s.Teardown(ctx, rep) }
 			if err := sessionStep(ctx, g, x, l, "tear down", teardown); err != nil {
 				return err
 			}
@@ -123,11 +124,11 @@ func newPlayCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer x.close()
+			defer x.Close()
 			opts := ui.Options{Input: g.stdin, Output: g.stdout, NoColor: noColor()}
 			var l *levels.Level
 			if len(args) == 1 {
-				if l, err = x.level(args[0]); err != nil {
+				if l, err = x.Level(args[0]); err != nil {
 					return err
 				}
 				opts.StartLevel = l.ID
@@ -135,10 +136,10 @@ func newPlayCmd(g *globals) *cobra.Command {
 			if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
 				return playPlain(g, x, l)
 			}
-			if err := x.signIn(cmd.Context()); err != nil {
+			if err := signIn(cmd.Context(), g, x); err != nil {
 				return err
 			}
-			return ui.Run(cmd.Context(), x, opts)
+			return ui.Run(cmd.Context(), backend{x}, opts)
 		},
 	}
 	addRecreateFlag(c, &g.recreate)
@@ -157,7 +158,7 @@ func newLevelsCmd(g *globals) *cobra.Command {
 			}
 			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "LEVEL\tTITLE\tDIFFICULTY\tXP\tSTATUS")
-			for _, l := range x.levels {
+			for _, l := range x.Levels() {
 				status := "not started"
 				if r := st.Levels[l.ID]; r != nil && r.Completed {
 					status = fmt.Sprintf("done, %d XP", r.BestXP)
@@ -173,11 +174,11 @@ func newLevelsCmd(g *globals) *cobra.Command {
 
 // playPlain is `play` when stdout is not a terminal: the briefing (or the
 // level list) as plain text, and the commands that play without a TUI.
-func playPlain(g *globals, x *game, l *levels.Level) error {
+func playPlain(g *globals, x *game.Game, l *levels.Level) error {
 	fmt.Fprintln(g.stdout, "k8squest: not a terminal, so no interactive game; printing plain text instead.")
 	if l == nil {
 		fmt.Fprintln(g.stdout, "Levels:")
-		for _, l := range x.levels {
+		for _, l := range x.Levels() {
 			fmt.Fprintf(g.stdout, "  %d  %s\n", l.ID, l.Title)
 		}
 		fmt.Fprintln(g.stdout, "Play one from a script with: k8squest start N, then k8squest check N [--watch]")
@@ -196,7 +197,7 @@ func isTerminal(w any) bool {
 
 // gameWithProgress loads the levels and the saved progress, for the commands
 // that only report.
-func (g *globals) gameWithProgress() (*game, prog.State, error) {
+func (g *globals) gameWithProgress() (*game.Game, prog.State, error) {
 	x, err := newGame(g)
 	if err != nil {
 		return nil, prog.State{}, err

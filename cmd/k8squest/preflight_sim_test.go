@@ -18,6 +18,7 @@ import (
 	"github.com/k8squest/k8squest/engine/currentcluster"
 	"github.com/k8squest/k8squest/engine/kube"
 	"github.com/k8squest/k8squest/engine/simtest"
+	"github.com/k8squest/k8squest/levels/game"
 )
 
 // TestStartWithoutRightsCreatesNothing: on the current provider, an
@@ -57,7 +58,7 @@ func TestStartWithoutRightsCreatesNothing(t *testing.T) {
 	if _, err := cs.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Fatalf("namespace %s after the refusal: %v, want NotFound (nothing created)", ns, err)
 	}
-	if !strings.Contains(errb.String(), preflightStep) {
+	if !strings.Contains(errb.String(), game.PreflightStep) {
 		t.Fatalf("stderr does not show the preflight step: %q", errb.String())
 	}
 }

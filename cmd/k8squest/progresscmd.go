@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	prog "github.com/k8squest/k8squest/engine/progress"
+	"github.com/k8squest/k8squest/levels/game"
 )
 
 func newProgressCmd(g *globals) *cobra.Command {
@@ -28,7 +29,7 @@ func newProgressCmd(g *globals) *cobra.Command {
 			if asJSON {
 				enc := json.NewEncoder(g.stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(progressJSON{TotalXP: st.TotalXP(), File: x.store.Path(), State: st})
+				return enc.Encode(progressJSON{TotalXP: st.TotalXP(), File: x.ProgressPath(), State: st})
 			}
 			fmt.Fprintf(g.stdout, "Total XP: %d\n", st.TotalXP())
 			ids := make([]int, 0, len(st.Levels))
@@ -47,7 +48,7 @@ func newProgressCmd(g *globals) *cobra.Command {
 					fmt.Fprintf(g.stdout, "    field notes of the latest play: k8squest progress --notes %d\n", id)
 				}
 			}
-			fmt.Fprintf(g.stdout, "(saved in %s)\n", x.store.Path())
+			fmt.Fprintf(g.stdout, "(saved in %s)\n", x.ProgressPath())
 			return nil
 		},
 	}
@@ -58,8 +59,8 @@ func newProgressCmd(g *globals) *cobra.Command {
 
 // printNotes prints the "On your cluster" notes of a level's latest
 // completion.
-func printNotes(g *globals, x *game, st prog.State, arg string) error {
-	l, err := x.level(arg)
+func printNotes(g *globals, x *game.Game, st prog.State, arg string) error {
+	l, err := x.Level(arg)
 	if err != nil {
 		return fmt.Errorf("--notes: %w", err)
 	}

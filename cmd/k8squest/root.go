@@ -6,12 +6,14 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/kindcluster"
 	"github.com/k8squest/k8squest/engine/providers"
+	"github.com/k8squest/k8squest/levels/game"
 )
 
 // globals holds the flags every command takes.
@@ -29,6 +31,9 @@ type globals struct {
 	// recreate lets a kind cluster that stays unhealthy be deleted and
 	// created again (--recreate).
 	recreate bool
+	// allowUnprotected plays a shared game on current without the
+	// protections the identity cannot create (--allow-unprotected).
+	allowUnprotected bool
 }
 
 // exitError carries a specific exit code without printing anything more.
@@ -81,7 +86,7 @@ func newRootCmd(g *globals) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(*cobra.Command, []string) error {
-			_, err := g.dnsServerAddr()
+			_, err := game.ValidDNSServer(g.dnsServer)
 			return err
 		},
 	}
@@ -91,6 +96,8 @@ func newRootCmd(g *globals) *cobra.Command {
 	f.StringVar(&g.kubeconfig, "kubeconfig", "", "kubeconfig file for the current provider (default: $KUBECONFIG, else ~/.kube/config)")
 	f.StringVar(&g.context, "context", "", "kubeconfig context for the current provider")
 	f.StringVar(&g.dnsServer, "dns-server", "", "ask this DNS server (HOST:PORT) for the DNS checks instead of port-forwarding to the cluster's DNS pod")
+	f.BoolVar(&g.allowUnprotected, strings.TrimPrefix(game.AllowUnprotectedFlag, "--"), false,
+		"current: play with -n in a namespace of your own (as several players sharing a cluster do) even when your identity cannot create the protections (quota, LimitRange, admission policies), with a warning instead of the refusal")
 	f.Bool("debug", false, "write a debug log (client-go included) to "+debugLogPath()+"; also $"+EnvDebug)
 	play := newPlayCmd(g)
 	addRecreateFlag(root, &g.recreate)
@@ -105,19 +112,15 @@ func newRootCmd(g *globals) *cobra.Command {
 // providerFor returns the chosen provider and tells the player which one it is
 // when the choice was not explicit.
 func (g *globals) providerFor(rep cluster.Reporter) (cluster.Provider, string, error) {
-	return providers.Get(g.provider, g.providerOptions(rep, kindcluster.CreateOptions{}))
+	return game.ProviderFor(g.options(), rep)
 }
 
 // providerOptions are the provider settings the flags give; kind, when not
 // zero, is the node image and config a new kind cluster is created with.
 func (g *globals) providerOptions(rep cluster.Reporter, kind kindcluster.CreateOptions) providers.Options {
-	return providers.Options{
-		Kubeconfig: g.kubeconfig,
-		Context:    g.context,
-		Reporter:   rep,
-		Recreate:   g.recreate,
-		Kind:       kind,
-	}
+	o := g.options().ProviderOptions(rep)
+	o.Kind = kind
+	return o
 }
 
 // addRecreateFlag adds --recreate to c.

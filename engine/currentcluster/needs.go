@@ -61,6 +61,9 @@ type need struct {
 	what string
 	// warn, when set, makes the need optional: what is lost without it.
 	warn string
+	// protection, on an optional need, names the protection it puts in
+	// place, which a game shared by several players must have.
+	protection string
 }
 
 // one is a need met by a single permission.

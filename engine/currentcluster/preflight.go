@@ -33,6 +33,11 @@ type Access struct {
 	Missing []string
 	// Warnings name each optional thing that is not allowed, and its cost.
 	Warnings []string
+	// Unprotected names each protection of the player that the identity
+	// cannot put in place, with the rights it lacks: "ResourceQuota and
+	// LimitRange (may not create, update resourcequotas in k8squest)". Each
+	// is among the Warnings too.
+	Unprotected []string
 	// Asked counts the SelfSubjectAccessReviews sent.
 	Asked int
 	// inNamespace says every missing permission lies in the level namespace.
@@ -121,6 +126,9 @@ func summarize(a *asker, needs []need, ns string) *Access {
 		miss := a.missing(n.ways[0])
 		if n.warn != "" {
 			acc.Warnings = append(acc.Warnings, fmt.Sprintf("may not %s: %s", group(miss), n.warn))
+			if n.protection != "" {
+				acc.Unprotected = append(acc.Unprotected, fmt.Sprintf("%s (may not %s)", n.protection, group(miss)))
+			}
 			continue
 		}
 		for _, p := range miss {
@@ -168,8 +176,9 @@ func whoAmI(ctx context.Context, cs kubernetes.Interface) string {
 	return r.Status.UserInfo.Username
 }
 
-// who names the identity for a message.
-func (acc *Access) who() string {
+// Who names the identity for a message: `on context "ctx" your identity
+// (user "alice")`.
+func (acc *Access) Who() string {
 	s := fmt.Sprintf("on context %q your identity", acc.Context)
 	if acc.User != "" {
 		s += fmt.Sprintf(" (user %q)", acc.User)
@@ -186,14 +195,14 @@ func (acc *Access) err() error {
 	return fmt.Errorf("%w: %s may not: %s. The game sets each level up as an administrator "+
 		"(it creates the level's namespaces, the player's ServiceAccount in k8squest-players and its RBAC): "+
 		"%s, or play on a cluster the game makes itself with --provider kind or --provider sim",
-		ErrMissingAccess, acc.who(), strings.Join(acc.Missing, "; "), instead)
+		ErrMissingAccess, acc.Who(), strings.Join(acc.Missing, "; "), instead)
 }
 
 // WarningLines returns the warnings as sentences naming the identity.
 func (acc *Access) WarningLines() []string {
 	out := make([]string, len(acc.Warnings))
 	for i, w := range acc.Warnings {
-		out[i] = acc.who() + " " + w
+		out[i] = acc.Who() + " " + w
 	}
 	return out
 }

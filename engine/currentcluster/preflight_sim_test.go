@@ -86,6 +86,10 @@ func TestPreflightOnSimNamesWhatARestrictedIdentityLacks(t *testing.T) {
 			t.Errorf("warnings lack %q: %q", want, acc.Warnings)
 		}
 	}
+	if len(acc.Unprotected) != 2 || !strings.HasPrefix(acc.Unprotected[0], "ResourceQuota and LimitRange (may not") ||
+		!strings.HasPrefix(acc.Unprotected[1], "admission policies on Services (may not") {
+		t.Errorf("unprotected %q, want the quota and the policies", acc.Unprotected)
+	}
 	if len(acc.Warnings) != 3 || strings.Contains(warned, "Pod Security") {
 		t.Errorf("warnings %q, want the port-forward, the quota and the policies (patch namespaces is held)", acc.Warnings)
 	}

@@ -195,3 +195,30 @@ func TestPreflightNamesMissingProtections(t *testing.T) {
 		t.Errorf("want 2 warnings, got %q", acc.Warnings)
 	}
 }
+
+// TestPreflightNamesEachMissingProtection: the protections the identity
+// cannot put in place are named apart from the DNS warning, each with the
+// rights it lacks; they stay warnings, never a refusal.
+func TestPreflightNamesEachMissingProtection(t *testing.T) {
+	deny := func(a *authzv1.ResourceAttributes) bool {
+		return a.Resource == "limitranges" || a.Group == "admissionregistration.k8s.io" || a.Subresource == "portforward"
+	}
+	acc, _, err := runPreflight(t, except(deny))
+	if err != nil {
+		t.Fatalf("missing protections were fatal: %v", err)
+	}
+	if len(acc.Unprotected) != 2 || len(acc.Warnings) != 3 {
+		t.Fatalf("unprotected %q, warnings %q; want the quota and the policies apart from the DNS warning", acc.Unprotected, acc.Warnings)
+	}
+	for i, want := range []string{
+		"ResourceQuota and LimitRange (may not create, update limitranges in lvl)",
+		"admission policies on Services (may not get, create, update validatingadmissionpolicies.admissionregistration.k8s.io; get, create, update validatingadmissionpolicybindings.admissionregistration.k8s.io)",
+	} {
+		if acc.Unprotected[i] != want {
+			t.Errorf("unprotected[%d] = %q, want %q", i, acc.Unprotected[i], want)
+		}
+	}
+	if acc, _, _ := runPreflight(t, allowAll); len(acc.Unprotected) != 0 {
+		t.Fatalf("admin: unprotected %q", acc.Unprotected)
+	}
+}

@@ -16,16 +16,19 @@ func protectionNeeds(ns string) []need {
 	}
 	return []need{
 		{
-			ways: [][]permission{each(permission{Resource: "namespaces"}, "patch")},
-			warn: "protection missing: Pod Security labels are set only on namespaces the game creates, never updated on ones that exist",
+			ways:       [][]permission{each(permission{Resource: "namespaces"}, "patch")},
+			warn:       "protection missing: Pod Security labels are set only on namespaces the game creates, never updated on ones that exist",
+			protection: "Pod Security labels on namespaces that exist",
 		},
 		{
-			ways: [][]permission{quota},
-			warn: "protection missing: the level's namespaces get no ResourceQuota or LimitRange, so a player can fill the cluster",
+			ways:       [][]permission{quota},
+			warn:       "protection missing: the level's namespaces get no ResourceQuota or LimitRange, so a player can fill the cluster",
+			protection: "ResourceQuota and LimitRange",
 		},
 		{
-			ways: [][]permission{policies},
-			warn: "protection missing: no admission policies on Services, so a player may set externalIPs and make NodePort and LoadBalancer Services",
+			ways:       [][]permission{policies},
+			warn:       "protection missing: no admission policies on Services, so a player may set externalIPs and make NodePort and LoadBalancer Services",
+			protection: "admission policies on Services",
 		},
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package game
 
 import (
 	"bytes"
@@ -14,6 +14,8 @@ import (
 
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/k8squest/k8squest/engine/cluster"
 )
 
 // slowPluginKubeconfig writes a kubeconfig for a stand-in API server whose
@@ -61,8 +63,8 @@ func TestSignInBeforeTheScreen(t *testing.T) {
 	saved := os.Stderr
 	os.Stderr = w
 	var steps bytes.Buffer
-	x := &game{g: &globals{provider: "current", kubeconfig: path, stderr: &steps}}
-	err = x.signIn(context.Background())
+	x := &Game{opts: Options{Provider: "current", Kubeconfig: path}}
+	err = x.SignIn(context.Background(), func(e cluster.Event) { fmt.Fprintln(&steps, e.Step, e.Detail) })
 	os.Stderr = saved
 	_ = w.Close()
 	leaked, _ := io.ReadAll(r)
@@ -82,8 +84,11 @@ func TestSignInBeforeTheScreen(t *testing.T) {
 func TestSignInLeavesOtherProvidersAlone(t *testing.T) {
 	t.Setenv("K8SQUEST_PROVIDER", "")
 	var steps bytes.Buffer
-	x := &game{g: &globals{provider: "sim", stderr: &steps}}
-	if err := x.signIn(context.Background()); err != nil || steps.Len() != 0 {
+	x := &Game{opts: Options{Provider: "sim"}}
+	if x.NeedsSignIn() {
+		t.Fatal("NeedsSignIn on sim")
+	}
+	if err := x.SignIn(context.Background(), func(e cluster.Event) { fmt.Fprintln(&steps, e.Step, e.Detail) }); err != nil || steps.Len() != 0 {
 		t.Fatalf("signIn on sim: %v, printed %q", err, steps.String())
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package game
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 func TestShellOnlyAsThePlayer(t *testing.T) {
 	t.Setenv("KUBECONFIG", "/home/me/.kube/real-cluster")
 	l := &levels.Level{ID: 30, Namespace: "k8squest"}
-	x := &game{}
+	x := &Game{}
 	if err := x.WritePlayerKubeconfig(context.Background(), l); err == nil || !strings.Contains(err.Error(), "not connected") {
 		t.Fatalf("WritePlayerKubeconfig without a cluster = %v, want not connected", err)
 	}

@@ -1,9 +1,8 @@
-package main
+package game
 
 import (
 	"context"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 
@@ -15,15 +14,14 @@ import (
 // connectCurrent connects the game, through the current provider, to the sim
 // cluster, whose kube-system has no DNS pod (its CoreDNS runs on the host),
 // as on a cluster whose DNS is not CoreDNS in a pod.
-func connectCurrent(t *testing.T, dnsServer string) (*game, []cluster.Event) {
+func connectCurrent(t *testing.T, dnsServer string) (*Game, []cluster.Event) {
 	t.Helper()
 	c := simtest.Cluster(t)
-	g := &globals{provider: "current", kubeconfig: c.Kubeconfig, dnsServer: dnsServer, stdout: io.Discard, stderr: io.Discard}
-	x, err := newGame(g)
+	x, err := New(Options{Provider: "current", Kubeconfig: c.Kubeconfig, DNSServer: dnsServer})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(x.close)
+	t.Cleanup(x.Close)
 	var events []cluster.Event
 	if _, err := x.Connect(context.Background(), func(e cluster.Event) { events = append(events, e) }); err != nil {
 		t.Fatalf("Connect without a cluster DNS pod: %v", err)
@@ -47,14 +45,14 @@ func TestConnectWithoutDNSPodOnSim(t *testing.T) {
 	}
 	said, done := false, false
 	for _, e := range events {
-		if e.Step != dnsWaitStep {
+		if e.Step != DNSWaitStep {
 			continue
 		}
 		said = said || (e.State == cluster.StepInfo && strings.Contains(e.Detail, "no pod labelled k8s-app=kube-dns") && strings.Contains(e.Detail, "starting anyway"))
 		done = done || e.State == cluster.StepDone
 	}
 	if !said || !done {
-		t.Fatalf("events %+v, want the %q step to say why and finish", events, dnsWaitStep)
+		t.Fatalf("events %+v, want the %q step to say why and finish", events, DNSWaitStep)
 	}
 }
 
@@ -71,15 +69,14 @@ func TestConnectWithDNSServerOnSim(t *testing.T) {
 // Cancelled while it waits for DNS, connect says it was cancelled.
 func TestConnectCancelledDuringDNSWaitOnSim(t *testing.T) {
 	c := simtest.Cluster(t)
-	g := &globals{provider: "current", kubeconfig: c.Kubeconfig, stdout: io.Discard, stderr: io.Discard}
-	x, err := newGame(g)
+	x, err := New(Options{Provider: "current", Kubeconfig: c.Kubeconfig})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(x.close)
+	t.Cleanup(x.Close)
 	ctx, cancel := context.WithCancel(context.Background())
 	rep := func(e cluster.Event) {
-		if e.Step == dnsWaitStep && e.State == cluster.StepStarted {
+		if e.Step == DNSWaitStep && e.State == cluster.StepStarted {
 			cancel()
 		}
 	}
