@@ -263,25 +263,67 @@ func (a *NodePortAllocator) portsInUse(ctx context.Context, mine []string) (port
 }
 
 // candidates are the blocks to try, in order: the one holding Want, then
-// every block from one that depends on the namespace's name, so that two
-// players rarely try the same block first and a player whose claim was lost
-// tends to get the same block again.
+// the blocks of the API server's static band, then the others. The static
+// band is the bottom of the range, which the API server leaves to Services
+// that ask for a port by number: a Service that asks for none gets a port
+// above it while any is free (KEP-3668), so it rarely takes a player's
+// port there. Within each part the order starts at a block that depends on
+// the namespace's name, so that two players rarely try the same block first
+// and a player who comes back tends to get the same block again.
 func candidates(req NodePortRequest) []int32 {
 	n := (NodePortsLast - NodePortsFirst + 1) / NodePortBlockSize
+	static := staticBandSize(NodePortsLast-NodePortsFirst+1) / NodePortBlockSize
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(req.Namespace))
+	sum := h.Sum32()
 	var out []int32
 	if req.wants() {
 		out = append(out, blockOf(req.Want))
 	}
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(req.Namespace))
-	start := int32(h.Sum32() % uint32(n))
-	for i := range n {
-		b := NodePortsFirst + (start+i)%n*NodePortBlockSize
-		if len(out) == 0 || b != out[0] {
-			out = append(out, b)
+	add := func(from, count int32) {
+		start := int32(sum % uint32(count))
+		for i := range count {
+			b := NodePortsFirst + (from+(start+i)%count)*NodePortBlockSize
+			if !req.wants() || b != out[0] {
+				out = append(out, b)
+			}
 		}
 	}
+	add(0, static)
+	add(static, n-static)
 	return out
+}
+
+// staticBandSize is how many ports at the bottom of a node-port range of
+// size ports the API server keeps for Services that name their port: a
+// 32nd of the range, at least 16 and at most 128 (the API server's
+// portallocator, calculateRangeOffset).
+func staticBandSize(size int32) int32 {
+	const least, most, step = 16, 128, 32
+	if size <= least {
+		return 0
+	}
+	return min(max(size/step, least), most)
+}
+
+// ReleaseNodePorts gives back the blocks the player of namespace ns holds,
+// when the level is torn down: the player asks again next time, and gets
+// the same block while it stays free.
+func ReleaseNodePorts(ctx context.Context, cs kubernetes.Interface, ns string) error {
+	a := NewNodePortAllocator(cs)
+	claims, err := a.claims(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range claims.heldBy(ns) {
+		l := claims[b]
+		pre := metav1.Preconditions{UID: &l.UID, ResourceVersion: &l.ResourceVersion}
+		err := cs.CoordinationV1().Leases(PlayersNamespace).Delete(ctx, l.Name, metav1.DeleteOptions{Preconditions: &pre})
+		if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+			return fmt.Errorf("release the node-port claim %s: %w", l.Name, err)
+		}
+	}
+	return nil
 }
 
 // blockOf returns the first port of the block holding port p.

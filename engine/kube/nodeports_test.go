@@ -189,4 +189,32 @@ func TestCandidatesCoverTheRangeOnce(t *testing.T) {
 	if c[0] != 30080 || len(c) != int(NodePortsLast-NodePortsFirst+1)/NodePortBlockSize {
 		t.Fatalf("first %d, %d blocks", c[0], len(c))
 	}
+	// The static band (30000-30085 for the default range) comes first.
+	for i, b := range c[1:21] {
+		if b+NodePortBlockSize-1 > 30085 {
+			t.Fatalf("candidate %d is %d, outside the static band", i+1, b)
+		}
+	}
+	if c[21] < 30084 {
+		t.Fatalf("candidate 21 is %d, inside the static band", c[21])
+	}
+}
+
+func TestReleaseNodePorts(t *testing.T) {
+	cs := fake.NewClientset()
+	a := NewNodePortAllocator(cs)
+	alice, bob := assign(t, a, "alice", 0), assign(t, a, "bob", 0)
+	if err := ReleaseNodePorts(context.Background(), cs, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	claims, err := a.claims(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, held := claims[alice.Min]; held || claims[bob.Min] == nil || len(claims) != 1 {
+		t.Fatalf("after alice released %v: claims %v", alice, claims)
+	}
+	if again := assign(t, a, "alice", 0); again != alice {
+		t.Fatalf("alice came back to %v, had %v", again, alice)
+	}
 }
