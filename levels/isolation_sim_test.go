@@ -177,7 +177,11 @@ func TestLevelsThatExposeServicesAdmitThem(t *testing.T) {
 	kc := playerKubeconfig(t, r)
 	lb := "apiVersion: v1\nkind: Service\nmetadata: {name: lb}\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n"
 	np := "apiVersion: v1\nkind: Service\nmetadata: {name: np}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: %d}]\n"
-	for name, body := range map[string]string{"LoadBalancer": lb, "NodePort": fmt.Sprintf(np, 30555)} {
+	own := r.level.Protections.NodePortRange
+	if own == nil {
+		t.Fatal("level 29 was given no node ports")
+	}
+	for name, body := range map[string]string{"LoadBalancer": lb, "NodePort": fmt.Sprintf(np, own.Max)} {
 		if out, ok := dryCreate(t, kc, writeYAML(t, name, body), nil); !ok {
 			t.Errorf("level 29: %s refused:\n%s", name, out)
 		}
