@@ -48,6 +48,10 @@ func (l *Level) expanded() *Level {
 		return s
 	}
 	r := l.raw
+	if r == nil {
+		// A level built in code rather than loaded: its texts as they are.
+		r = l.rawTexts()
+	}
 	c.Briefing, c.Debrief = x(r.briefing), x(r.debrief)
 	c.Solution.Text = x(r.solution)
 	c.Hints = make([]Hint, len(l.Hints))

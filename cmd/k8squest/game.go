@@ -150,6 +150,10 @@ func (x *game) describe() string {
 
 // Open implements ui.Backend.
 func (x *game) Open(ctx context.Context, l *levels.Level) (ui.Session, error) {
+	l, err := x.bind(ctx, l)
+	if err != nil {
+		return nil, err
+	}
 	return x.session(l)
 }
 
@@ -165,7 +169,7 @@ func (x *game) session(l *levels.Level) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &session{Session: s}, nil
+	return &session{Session: s, level: l}, nil
 }
 
 // Complete implements ui.Backend.
@@ -218,6 +222,7 @@ func (x *game) close() {
 // session adapts play.Session to ui.Session.
 type session struct {
 	*play.Session
+	level *levels.Level
 }
 
 // HasDrill implements ui.Session.
