@@ -113,7 +113,7 @@ func TestLevel22Ports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if home.NodePort != 30080 || *home.Protections.NodePortRange != (kube.PortRange{Min: 30080, Max: 30083}) {
+	if home.NodePort != 30080 || home.Protections.NodePortRange == nil || *home.Protections.NodePortRange != (kube.PortRange{Min: 30080, Max: 30083}) {
 		t.Fatalf("the lone player got %d in %v", home.NodePort, home.Protections.NodePortRange)
 	}
 	other, err := l.WithNamespace("alice").BindNodePorts(ctx, cs)
@@ -121,6 +121,9 @@ func TestLevel22Ports(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := other.NodePort
+	if other.Protections.NodePortRange == nil {
+		t.Fatalf("alice was given no node ports, told %d", p)
+	}
 	r := *other.Protections.NodePortRange
 	if p == 30080 || p < r.Min || p > r.Max || r.Min <= 30083 && r.Max >= 30080 {
 		t.Fatalf("alice got %d in %v, overlapping the lone player's", p, r)

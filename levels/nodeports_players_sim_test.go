@@ -56,6 +56,9 @@ func TestTwoPlayersPlayLevel22AtOnce(t *testing.T) {
 	nsA, nsB := "t22a-"+randHex(), "t22b-"+randHex()
 	bound := bindAtOnce(t, loadLevel(t, 22), []string{nsA, nsB})
 	la, lb := bound[0], bound[1]
+	if la.Protections.NodePortRange == nil || lb.Protections.NodePortRange == nil {
+		t.Fatalf("the players were given no node ports: A told %d, B told %d", la.NodePort, lb.NodePort)
+	}
 	ra, rb := *la.Protections.NodePortRange, *lb.Protections.NodePortRange
 	if la.NodePort == lb.NodePort || ra.Min <= rb.Max && rb.Min <= ra.Max {
 		t.Fatalf("player A got %d in %v, player B %d in %v: not their own", la.NodePort, ra, lb.NodePort, rb)
@@ -118,6 +121,9 @@ func TestManyPlayersNeverShareNodePorts(t *testing.T) {
 	first := bindAtOnce(t, l, nss)
 	seen := map[int32]string{}
 	for i, b := range first {
+		if b.Protections.NodePortRange == nil {
+			t.Fatalf("%s was given no node ports", nss[i])
+		}
 		r := *b.Protections.NodePortRange
 		for p := r.Min; p <= r.Max; p++ {
 			if other, dup := seen[p]; dup {
