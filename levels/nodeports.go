@@ -32,6 +32,8 @@ func (l *Level) BindNodePorts(ctx context.Context, cs kubernetes.Interface) (*Le
 	}
 	if l.Namespace == l.home {
 		req.Want = l.defaultNodePort
+	} else {
+		req.Spare = l.defaultNodePort
 	}
 	r, err := kube.NewNodePortAllocator(cs).Assign(ctx, req)
 	if apierrors.IsForbidden(err) {

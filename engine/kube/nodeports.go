@@ -57,6 +57,10 @@ type NodePortRequest struct {
 	// Want is a port to have in the block if it is free, such as the port a
 	// level's briefing gives a player on its default namespace; 0 for none.
 	Want int32
+	// Spare is a port to leave to the player it was written for (a level's
+	// default port, asked for by a player elsewhere): its block is tried
+	// last. 0 for none.
+	Spare int32
 }
 
 // NodePortAllocator hands out blocks of node ports, one per player, with the
@@ -263,7 +267,8 @@ func (a *NodePortAllocator) portsInUse(ctx context.Context, mine []string) (port
 }
 
 // candidates are the blocks to try, in order: the one holding Want, then
-// the blocks of the API server's static band, then the others. The static
+// the blocks of the API server's static band, then the others, and the one
+// holding Spare last. The static
 // band is the bottom of the range, which the API server leaves to Services
 // that ask for a port by number: a Service that asks for none gets a port
 // above it while any is free (KEP-3668), so it rarely takes a player's
@@ -291,6 +296,12 @@ func candidates(req NodePortRequest) []int32 {
 	}
 	add(0, static)
 	add(static, n-static)
+	if req.Spare >= NodePortsFirst && req.Spare <= NodePortsLast {
+		spare := blockOf(req.Spare)
+		if i := slices.Index(out, spare); i > 0 || i == 0 && !req.wants() {
+			out = append(slices.Delete(out, i, i+1), spare)
+		}
+	}
 	return out
 }
 

@@ -2,6 +2,7 @@ package kube
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -197,6 +198,17 @@ func TestCandidatesCoverTheRangeOnce(t *testing.T) {
 	}
 	if c[21] < 30084 {
 		t.Fatalf("candidate 21 is %d, inside the static band", c[21])
+	}
+}
+
+// A player elsewhere leaves the level's own port to the lone player it was
+// written for, while other blocks are free.
+func TestCandidatesSpareTheLevelsPort(t *testing.T) {
+	for _, ns := range []string{"alice", "bob", "t22b-4f1c2e", "x"} {
+		c := candidates(NodePortRequest{Namespace: ns, Spare: 30080})
+		if i := slices.Index(c, 30080); i != len(c)-1 {
+			t.Fatalf("%s: the spared block is candidate %d of %d", ns, i, len(c))
+		}
 	}
 }
 
