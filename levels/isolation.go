@@ -33,6 +33,10 @@ type podSecuritySpec struct {
 type servicesSpec struct {
 	NodePort     bool `json:"nodePort"`
 	LoadBalancer bool `json:"loadBalancer"`
+	// DefaultNodePort is the node port ${NODE_PORT} stands for when one
+	// player plays on the level's own namespace and the port is free; on a
+	// shared cluster each player gets their own instead.
+	DefaultNodePort int32 `json:"defaultNodePort"`
 }
 
 // isolation checks the isolation fields and fills l.Protections.
@@ -47,9 +51,16 @@ func (b *builder) isolation(l *Level) error {
 		}
 		l.Protections.PodSecurity = ps.Level
 	}
-	if s.Services != nil {
-		l.Protections.NodePorts = s.Services.NodePort
-		l.Protections.LoadBalancers = s.Services.LoadBalancer
+	if sv := s.Services; sv != nil {
+		l.Protections.NodePorts = sv.NodePort
+		l.Protections.LoadBalancers = sv.LoadBalancer
+		if sv.DefaultNodePort != 0 && !sv.NodePort {
+			return b.errf("services.defaultNodePort", "is set, but the level declares no node ports: add nodePort: true")
+		}
+		if p := sv.DefaultNodePort; p != 0 && (p < kube.NodePortsFirst || p > kube.NodePortsLast) {
+			return b.errf("services.defaultNodePort", "must lie in the default node-port range %d-%d, got %d", kube.NodePortsFirst, kube.NodePortsLast, p)
+		}
+		l.defaultNodePort = sv.DefaultNodePort
 	}
 	return b.quota(l, s.Quota)
 }

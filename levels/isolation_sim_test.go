@@ -175,12 +175,23 @@ func TestLevelsThatExposeServicesAdmitThem(t *testing.T) {
 	t.Parallel()
 	r := setUp(t, 29)
 	kc := playerKubeconfig(t, r)
-	lb := "apiVersion: v1\nkind: Service\nmetadata: {name: lb}\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n"
+	lb := "apiVersion: v1\nkind: Service\nmetadata: {name: lb}\nspec:\n  type: LoadBalancer\n  ports: [{port: 80, nodePort: %d}]\n"
 	np := "apiVersion: v1\nkind: Service\nmetadata: {name: np}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: %d}]\n"
-	for name, body := range map[string]string{"LoadBalancer": lb, "NodePort": fmt.Sprintf(np, 30555)} {
+	own := r.level.Protections.NodePortRange
+	if own == nil {
+		t.Fatal("level 29 was given no node ports")
+	}
+	for name, body := range map[string]string{"LoadBalancer": fmt.Sprintf(lb, own.Max), "NodePort": fmt.Sprintf(np, own.Max)} {
 		if out, ok := dryCreate(t, kc, writeYAML(t, name, body), nil); !ok {
 			t.Errorf("level 29: %s refused:\n%s", name, out)
 		}
+	}
+	// Without a node port the API server picks one outside the player's
+	// block, and the policy refuses it.
+	ownRange := [][]string{{kube.PolicyPlayerServices, fmt.Sprintf("%s: %d-%d", kube.MsgNodePortRange, own.Min, own.Max)}}
+	random := "apiVersion: v1\nkind: Service\nmetadata: {name: random}\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n"
+	if out, ok := dryCreate(t, kc, writeYAML(t, "random", random), ownRange); ok || !refusal(out, ownRange) {
+		t.Errorf("a node port the API server picked: ok=%v\n%s", ok, out)
 	}
 	ctx := context.Background()
 	patch := fmt.Sprintf(`{"metadata":{"annotations":{%q:"30100",%q:"30109"}}}`, kube.AnnotationNodePortMin, kube.AnnotationNodePortMax)

@@ -59,21 +59,21 @@ func TestKindTrafficLevel21(t *testing.T) {
 // Service exposes it; a wrong node port leaves it closed.
 func TestKindTrafficLevel22(t *testing.T) {
 	t.Parallel()
-	takePort30080(t)
 	r := setUp(t, 22)
 	tb := r.toolbox()
 	node := r.nodeIP()
-	r.until(60*time.Second, "the broken state", is("nodeport", check.Fail, "30080"))
-	r.traffic(tb, fmt.Sprintf("nc -z -w 3 %s 30080", node), false)
+	port, wrong := int(r.level.NodePort), int(r.level.NodePort)+1
+	r.until(60*time.Second, "the broken state", is("nodeport", check.Fail, r.port()))
+	r.traffic(tb, fmt.Sprintf("nc -z -w 3 %s %d", node, port), false)
 	r.traffic(tb, fmt.Sprintf("nc -z -w 3 %s %d", node, r.nodePortOf("web-nodeport")), true)
 
-	r.mustPatch("", "Service", "web-nodeport", types.MergePatchType, `{"spec":{"ports":[{"name":"http","port":80,"targetPort":"http","nodePort":30082}]}}`)
-	r.until(30*time.Second, "failing on nodePort 30082", is("nodeport", check.Fail, "30082"))
-	r.traffic(tb, fmt.Sprintf("nc -z -w 3 %s 30080", node), false)
+	r.mustPatch("", "Service", "web-nodeport", types.MergePatchType, fmt.Sprintf(`{"spec":{"ports":[{"name":"http","port":80,"targetPort":"http","nodePort":%d}]}}`, wrong))
+	r.until(30*time.Second, fmt.Sprintf("failing on nodePort %d", wrong), is("nodeport", check.Fail, fmt.Sprint(wrong)))
+	r.traffic(tb, fmt.Sprintf("nc -z -w 3 %s %d", node, port), false)
 
 	r.applySolution()
 	r.until(60*time.Second, "passing after the fix", passed)
-	r.traffic(tb, httpGet(node, 30080, "nginx"), true)
+	r.traffic(tb, httpGet(node, port, "nginx"), true)
 }
 
 // Level 23, from the level's own client pod: the bare name database does

@@ -43,9 +43,21 @@ type Level struct {
 	// Spoilers are strings that give the fix away, with ${NAMESPACE}
 	// replaced; the play screen shows none before its hint is opened.
 	Spoilers []string
+	// NodePort is what ${NODE_PORT} stands for in the level's texts,
+	// manifests and check parameters: services.defaultNodePort, until
+	// BindNodePorts gives the player their own. 0 when the level has none.
+	NodePort int32
 
 	broken   []manifestDoc
 	solution []manifestDoc
+	// home is the namespace level.yaml names.
+	home string
+	// defaultNodePort is services.defaultNodePort.
+	defaultNodePort int32
+	// raw are the texts as written, before any variable is expanded.
+	raw *rawTexts
+	// nsBound is set once WithNamespace expanded ${NAMESPACE}.
+	nsBound bool
 }
 
 // Hint is one tier of help.
@@ -72,6 +84,9 @@ type CheckSpec struct {
 	Title string
 	Type  string
 	Check check.Check
+	// params are the check's parameters as written, for a rebuild when
+	// they use ${NODE_PORT}.
+	params []byte
 }
 
 // DrillSpec is the level's drill.

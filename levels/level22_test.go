@@ -3,7 +3,6 @@ package levels_test
 import (
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,17 +11,8 @@ import (
 	"github.com/k8squest/k8squest/engine/check"
 )
 
-// nodePort30080 serialises the level-22 tests that take node port 30080: it
-// is unique cluster-wide, and all of them share one cluster.
-var nodePort30080 sync.Mutex
-
-// takePort30080 holds the port for the rest of the test. Call it before
-// setUp, so that the namespace holding the port is gone before the next
-// test gets it (cleanups run last-in, first-out).
-func takePort30080(t *testing.T) {
-	nodePort30080.Lock()
-	t.Cleanup(nodePort30080.Unlock)
-}
+// port is the node port the level gave this rig's player.
+func (r *rig) port() string { return itoa(r.level.NodePort) }
 
 const nodePortPatch = `[{"op":"replace","path":"/spec/ports/0/nodePort","value":%s}]`
 
@@ -31,7 +21,7 @@ func TestLevel22Broken(t *testing.T) {
 	r := setUp(t, 22)
 	got := r.service("", "web-nodeport").Spec.Ports[0].NodePort
 	v := r.until(30*time.Second, "the broken state", all(
-		is("nodeport", check.Fail, "30080", "exposes port 80 on nodePort "+itoa(got)),
+		is("nodeport", check.Fail, "clients expect "+r.port(), "exposes port 80 on nodePort "+itoa(got)),
 		is("endpoints", check.Pass, "list the 2 pods of Deployment web"),
 		is("ready", check.Pass),
 	))
@@ -43,19 +33,17 @@ func TestLevel22Broken(t *testing.T) {
 
 func TestLevel22Fixed(t *testing.T) {
 	t.Parallel()
-	takePort30080(t)
 	r := setUp(t, 22)
 	r.applySolution()
-	v := r.until(30*time.Second, "passing after the fix", all(passed, is("nodeport", check.Pass, "exposes port 80 on nodePort 30080")))
+	v := r.until(30*time.Second, "passing after the fix", all(passed, is("nodeport", check.Pass, "exposes port 80 on nodePort "+r.port())))
 	t.Logf("fixed state:\n%s", dump(v))
 }
 
 // kubectl patch with a JSON patch on the live Service.
 func TestLevel22PatchNodePort(t *testing.T) {
 	t.Parallel()
-	takePort30080(t)
 	r := setUp(t, 22)
-	r.mustPatch("", "Service", "web-nodeport", types.JSONPatchType, strings.Replace(nodePortPatch, "%s", "30080", 1))
+	r.mustPatch("", "Service", "web-nodeport", types.JSONPatchType, strings.Replace(nodePortPatch, "%s", r.port(), 1))
 	v := r.until(30*time.Second, "passing after the patch", passed)
 	t.Logf("patched:\n%s", dump(v))
 }
@@ -63,11 +51,12 @@ func TestLevel22PatchNodePort(t *testing.T) {
 func TestLevel22WrongNodePort(t *testing.T) {
 	t.Parallel()
 	r := setUp(t, 22)
-	r.mustPatch("", "Service", "web-nodeport", types.JSONPatchType, strings.Replace(nodePortPatch, "%s", "30081", 1))
-	v := r.until(30*time.Second, "failing on nodePort 30081", is("nodeport", check.Fail, "exposes port 80 on nodePort 30081", "30080"))
-	t.Logf("nodePort 30081:\n%s", dump(v))
+	wrong := itoa(r.level.NodePort + 1)
+	r.mustPatch("", "Service", "web-nodeport", types.JSONPatchType, strings.Replace(nodePortPatch, "%s", wrong, 1))
+	v := r.until(30*time.Second, "failing on nodePort "+wrong, is("nodeport", check.Fail, "exposes port 80 on nodePort "+wrong, "clients expect "+r.port()))
+	t.Logf("nodePort %s:\n%s", wrong, dump(v))
 	if v.Passed {
-		t.Fatal("nodePort 30081 passed")
+		t.Fatalf("nodePort %s passed", wrong)
 	}
 }
 
@@ -82,22 +71,20 @@ func TestLevel22ClusterIP(t *testing.T) {
 	}
 }
 
-// Two players on one cluster: the second cannot take 30080 and is told who
-// holds it.
+// The player's port is held by a Service in another namespace (here the
+// admin moved the first player's Service onto it): the API server refuses
+// the port, and the check names who holds it.
 func TestLevel22PortHeldElsewhere(t *testing.T) {
 	t.Parallel()
-	takePort30080(t)
-	first := setUp(t, 22)
-	first.applySolution()
-	first.until(30*time.Second, "the first player passing", passed)
-	second := setUp(t, 22)
-	err := second.patch("", "Service", "web-nodeport", types.JSONPatchType, strings.Replace(nodePortPatch, "%s", "30080", 1))
+	first, second := setUp(t, 22), setUp(t, 22)
+	first.mustPatch("", "Service", "web-nodeport", types.JSONPatchType, strings.Replace(nodePortPatch, "%s", second.port(), 1))
+	err := second.patch("", "Service", "web-nodeport", types.JSONPatchType, strings.Replace(nodePortPatch, "%s", second.port(), 1))
 	if err == nil || !strings.Contains(err.Error(), "provided port is already allocated") {
 		t.Fatalf("taking a held nodePort: got %v, want the API server's refusal", err)
 	}
 	t.Logf("the API server says: %v", err)
 	v := second.until(30*time.Second, "failing and naming the holder", is("nodeport", check.Fail,
-		"nodePort 30080 is already held by Service web-nodeport in namespace "+first.ns+" on this cluster"))
+		"nodePort "+second.port()+" is already held by Service web-nodeport in namespace "+first.ns+" on this cluster"))
 	t.Logf("second player:\n%s", dump(v))
 	if v.Passed {
 		t.Fatal("the second player passed without the port")

@@ -102,13 +102,16 @@ func (b *builder) build() (*Level, error) {
 	if l.Namespace == "" {
 		l.Namespace = DefaultNamespace
 	}
-	steps := []func(*Level) error{b.header, b.texts, b.hints, b.solution, b.checks, b.spoilers, b.reveals, b.drill, b.access, b.isolation, b.manifests}
+	l.home = l.Namespace
+	steps := []func(*Level) error{b.header, b.isolation, b.texts, b.hints, b.solution, b.checks, b.spoilers, b.reveals, b.drill, b.access, b.manifests, b.textPorts}
 	for _, step := range steps {
 		if err := step(l); err != nil {
 			return nil, err
 		}
 	}
-	return l, nil
+	l.raw = l.rawTexts()
+	l.NodePort = l.defaultNodePort
+	return l.expanded(), nil
 }
 
 var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)

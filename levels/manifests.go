@@ -23,12 +23,15 @@ var clusterScoped = map[string]bool{
 	"CustomResourceDefinition": true, "Node": true,
 }
 
-// render substitutes the namespace into the manifests, decodes them and
-// fills in the namespace of namespaced objects that name none.
-func render(docs []manifestDoc, ns string, nss map[string]string) ([]*unstructured.Unstructured, error) {
+// render substitutes the namespace and the node port into the manifests,
+// decodes them and fills in the namespace of namespaced objects that name
+// none.
+func render(docs []manifestDoc, ns string, nss map[string]string, nodePort int32) ([]*unstructured.Unstructured, error) {
 	var out []*unstructured.Unstructured
 	for _, d := range docs {
-		objs, err := kube.Decode([]byte(strings.ReplaceAll(d.text, NamespaceVar, ns)))
+		text := strings.ReplaceAll(d.text, NamespaceVar, ns)
+		text = strings.ReplaceAll(text, NodePortVar, fmt.Sprint(nodePort))
+		objs, err := kube.Decode([]byte(text))
 		if err != nil {
 			return nil, &Error{File: d.file, Err: err}
 		}
@@ -79,7 +82,7 @@ func (l *Level) Spec(ns string) (play.Spec, error) {
 		return play.Spec{}, fmt.Errorf("--namespace: %w", err)
 	}
 	nss := l.namespaceMap(ns)
-	objs, err := render(l.broken, ns, nss)
+	objs, err := render(l.broken, ns, nss, l.NodePort)
 	if err != nil {
 		return play.Spec{}, err
 	}
@@ -98,5 +101,5 @@ func (l *Level) SolutionObjects(ns string) ([]*unstructured.Unstructured, error)
 	if ns == "" {
 		ns = l.Namespace
 	}
-	return render(l.solution, ns, l.namespaceMap(ns))
+	return render(l.solution, ns, l.namespaceMap(ns), l.NodePort)
 }

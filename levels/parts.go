@@ -64,11 +64,17 @@ func (b *builder) checks(l *Level) error {
 			return b.errf(field+".title", "is required")
 		}
 		seen[c.ID] = true
-		chk, err := check.Build(c.Type, c.Params)
+		if err := b.nodePortUse(field+".title", c.Title); err != nil {
+			return err
+		}
+		if err := b.nodePortUse(field+".params", string(c.Params)); err != nil {
+			return err
+		}
+		chk, err := check.Build(c.Type, withNodePort(c.Params, l.defaultNodePort))
 		if err != nil {
 			return b.errf(field, "type %s: %v", c.Type, err)
 		}
-		l.Checks = append(l.Checks, CheckSpec{ID: c.ID, Title: c.Title, Type: c.Type, Check: chk})
+		l.Checks = append(l.Checks, CheckSpec{ID: c.ID, Title: c.Title, Type: c.Type, Check: chk, params: c.Params})
 	}
 	return nil
 }
@@ -104,10 +110,10 @@ func (b *builder) manifests(l *Level) error {
 		}
 	}
 	// Render once with the default namespace so decoding errors show at load.
-	if _, err := render(l.broken, l.Namespace, l.namespaceMap(l.Namespace)); err != nil {
+	if _, err := render(l.broken, l.Namespace, l.namespaceMap(l.Namespace), l.defaultNodePort); err != nil {
 		return err
 	}
-	_, err = render(l.solution, l.Namespace, l.namespaceMap(l.Namespace))
+	_, err = render(l.solution, l.Namespace, l.namespaceMap(l.Namespace), l.defaultNodePort)
 	return err
 }
 
@@ -116,6 +122,9 @@ func (b *builder) readManifests(field string, files []string) ([]manifestDoc, er
 	for i, f := range files {
 		text, err := b.read(fmt.Sprintf("%s[%d]", field, i), f, "")
 		if err != nil {
+			return nil, err
+		}
+		if err := b.nodePortUse(fmt.Sprintf("%s[%d] (%s)", field, i, f), text); err != nil {
 			return nil, err
 		}
 		out = append(out, manifestDoc{file: path.Join(b.dir, f), text: text})

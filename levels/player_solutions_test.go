@@ -17,9 +17,6 @@ func TestPlayerCanApplyEveryWorld3Solution(t *testing.T) {
 	for id := 21; id <= 30; id++ {
 		t.Run(fmt.Sprint(id), func(t *testing.T) {
 			t.Parallel()
-			if id == 22 {
-				takePort30080(t)
-			}
 			r := setUp(t, id)
 			kc := filepath.Join(t.TempDir(), "player.kubeconfig")
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -38,22 +38,45 @@ type rig struct {
 // setUp starts level id in a fresh namespace and tears it down after the test.
 func setUp(t testing.TB, id int) *rig {
 	t.Helper()
-	c, r := testCluster(t)
+	ns := fmt.Sprintf("t%d-%s", id, randHex())
+	return setUpBound(t, bindLevel(t, loadLevel(t, id), ns), ns)
+}
+
+// loadLevel loads level id from the game's content.
+func loadLevel(t testing.TB, id int) *levels.Level {
+	t.Helper()
 	ls, err := levels.LoadAll(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var l *levels.Level
 	for _, x := range ls {
 		if x.ID == id {
-			l = x
+			return x
 		}
 	}
-	if l == nil {
-		t.Fatalf("level %d not found", id)
+	t.Fatalf("level %d not found", id)
+	return nil
+}
+
+// bindLevel binds l to namespace ns on the test cluster, as the game does:
+// a level that uses node ports gets the player's own block.
+func bindLevel(t testing.TB, l *levels.Level, ns string) *levels.Level {
+	t.Helper()
+	c, _ := testCluster(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	l, err := l.WithNamespace(ns).BindNodePorts(ctx, simtest.Clientset(t, c))
+	if err != nil {
+		t.Fatal(err)
 	}
-	ns := fmt.Sprintf("t%d-%s", id, randHex())
-	l = l.WithNamespace(ns)
+	return l
+}
+
+// setUpBound starts level l, bound to namespace ns, and tears it down after
+// the test.
+func setUpBound(t testing.TB, l *levels.Level, ns string) *rig {
+	t.Helper()
+	c, r := testCluster(t)
 	spec, err := l.Spec(ns)
 	if err != nil {
 		t.Fatal(err)
@@ -64,14 +87,17 @@ func setUp(t testing.TB, id int) *rig {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
+	// Registered first, so that it runs last: a block of node ports that
+	// Setup never reached is given back too.
+	t.Cleanup(func() { releaseNodePorts(t, c, ns) })
 	if err := s.Setup(ctx, nil); err != nil {
-		t.Fatalf("set level %d up: %v", id, err)
+		t.Fatalf("set level %d up: %v", l.ID, err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
 		if err := s.Teardown(ctx, nil); err != nil {
-			t.Errorf("tear level %d down: %v", id, err)
+			t.Errorf("tear level %d down: %v", l.ID, err)
 		}
 	})
 	cs := simtest.Clientset(t, c)
@@ -80,6 +106,15 @@ func setUp(t testing.TB, id int) *rig {
 		t.Fatal(err)
 	}
 	return &rig{t: t, c: c, level: l, ns: ns, s: s, cs: cs, applier: kube.NewApplier(dyn, cs.Discovery())}
+}
+
+// releaseNodePorts gives back the node ports the player of ns holds.
+func releaseNodePorts(t testing.TB, c *cluster.Cluster, ns string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := kube.ReleaseNodePorts(ctx, simtest.Clientset(t, c), ns); err != nil {
+		t.Errorf("release the node ports of %s: %v", ns, err)
+	}
 }
 
 func randHex() string {

@@ -71,6 +71,9 @@ const (
 	defaultManifest  = "broken.yaml"
 	// NamespaceVar is replaced in manifests by the level's namespace.
 	NamespaceVar = "${NAMESPACE}"
+	// NodePortVar is replaced in a level's texts, manifests and check
+	// parameters by the node port the game gave the player (Level.NodePort).
+	NodePortVar = "${NODE_PORT}"
 )
 
 // Worlds names the worlds by number.

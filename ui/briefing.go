@@ -120,8 +120,16 @@ func (b *briefing) handleSession(msg sessionMsg) tea.Cmd {
 	}
 	b.sess = msg.Session
 	b.level = b.level.WithNamespace(msg.Session.Namespace())
+	if bound, ok := msg.Session.(boundSession); ok && bound.Level() != nil {
+		b.level = bound.Level()
+	}
 	return b.renderCmd()
 }
+
+// boundSession is a Session that bound its level to the cluster (the
+// player's own node ports): the briefing and the play screen show the
+// level's texts as bound.
+type boundSession interface{ Level() *levels.Level }
 
 // setRendered shows a rendered briefing.
 func (b *briefing) setRendered(msg markdownMsg) {

@@ -44,6 +44,9 @@ func levelCmd(g *globals, use, short string, up bool, act func(ctx context.Conte
 			if err != nil {
 				return err
 			}
+			if l, err = x.Bind(cmd.Context(), l); err != nil {
+				return err
+			}
 			return act(cmd.Context(), x, l)
 		},
 	}

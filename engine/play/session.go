@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
@@ -192,9 +193,24 @@ const teardownPurgeTimeout = 30 * time.Second
 // Teardown deletes every namespace of the level, all at once, and waits
 // until they are gone, reporting a step for each while it runs. Each is
 // emptied in place first, so that pods get at most kube.PurgePodGrace to
-// stop and the namespace controller finds nothing left to wait for.
+// stop and the namespace controller finds nothing left to wait for. Then
+// the player's block of node ports, if the level gave one, is given back.
 func (s *Session) Teardown(ctx context.Context, rep cluster.Reporter) error {
 	rep = serialized(rep)
+	if err := s.removeNamespaces(ctx, rep); err != nil {
+		return err
+	}
+	if s.spec.Protections.NodePortRange == nil {
+		return nil
+	}
+	if err := kube.ReleaseNodePorts(ctx, s.cs, s.spec.Namespace); err != nil && !apierrors.IsForbidden(err) {
+		return err
+	}
+	return nil
+}
+
+// removeNamespaces deletes every namespace of the level, all at once.
+func (s *Session) removeNamespaces(ctx context.Context, rep cluster.Reporter) error {
 	return s.eachNamespace(func(ns string) error {
 		return s.step(rep, "remove namespace "+ns, func() error {
 			state, err := kube.StateOfNamespace(ctx, s.cs, ns)

@@ -12,14 +12,19 @@ import (
 // with what the game's screen asks besides.
 type Session struct {
 	*play.Session
+	level *levels.Level
 }
 
 // Open binds level l to its namespace on the connected cluster. It creates
 // nothing: the Session's Setup does.
-func (x *Game) Open(_ context.Context, l *levels.Level) (*Session, error) {
+func (x *Game) Open(ctx context.Context, l *levels.Level) (*Session, error) {
 	c, r := x.connection()
 	if c == nil {
 		return nil, fmt.Errorf("open level %d: %w", l.ID, ErrNotConnected)
+	}
+	l, err := x.Bind(ctx, l)
+	if err != nil {
+		return nil, err
 	}
 	spec, err := l.Spec(l.Namespace)
 	if err != nil {
@@ -29,7 +34,7 @@ func (x *Game) Open(_ context.Context, l *levels.Level) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Session{Session: s}, nil
+	return &Session{Session: s, level: l}, nil
 }
 
 // HasDrill says whether the level has a drill, and its title.
