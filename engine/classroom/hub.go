@@ -171,7 +171,8 @@ func unsubscribe[T any](h *Hub, set map[*mailbox[T]]struct{}, mb *mailbox[T]) {
 }
 
 // run delivers snapshots: at once after a quiet spell, else at most once a
-// window, so that a burst of changes is one delivery.
+// window, so that a burst of changes is one delivery. On Close it delivers
+// (and saves) what changed last, then closes every subscription.
 func (h *Hub) run() {
 	defer close(h.finished)
 	defer h.closeAll()
@@ -180,6 +181,7 @@ func (h *Hub) run() {
 	for {
 		select {
 		case <-h.done:
+			h.deliver(sent)
 			return
 		case <-h.wake:
 		}
@@ -188,6 +190,7 @@ func (h *Hub) run() {
 			select {
 			case <-h.done:
 				t.Stop()
+				h.deliver(sent)
 				return
 			case <-t.C:
 			}
@@ -206,6 +209,7 @@ func (h *Hub) deliver(sent uint64) uint64 {
 	s := h.Snapshot()
 	if s.Seq == sent {
 		h.subMu.Unlock()
+		h.save(s) // a retry of a failed save
 		return sent
 	}
 	for mb := range h.subs {

@@ -23,8 +23,12 @@ type roster struct {
 	Rows     []Row    `json:"learners"`
 }
 
+// saveRetry is how long a failed save waits before it is tried again.
+const saveRetry = time.Second
+
 // save writes s to the state path when one is set and s is newer than the
-// last save. Only the delivery loop calls it.
+// last save; a failure is tried again after saveRetry. Only the delivery
+// loop calls it.
 func (h *Hub) save(s Snapshot) {
 	if h.opts.StatePath == "" || s.Seq == h.saved {
 		return
@@ -33,13 +37,20 @@ func (h *Hub) save(s Snapshot) {
 		if h.opts.OnSaveError != nil {
 			h.opts.OnSaveError(err)
 		}
+		time.AfterFunc(saveRetry, h.poke)
 		return
 	}
 	h.saved = s.Seq
 }
 
-// writeRoster replaces the file atomically: temp file, fsync, rename.
+// writeRoster replaces the file atomically: temp file, fsync, rename. The
+// hub is the file's only writer, so any temp file left is a killed
+// server's, and goes.
 func writeRoster(path string, s Snapshot) error {
+	left, _ := filepath.Glob(path + ".tmp-*")
+	for _, f := range left {
+		_ = os.Remove(f)
+	}
 	data, err := json.MarshalIndent(roster{Schema: rosterSchema, Workshop: s.Workshop, Message: s.Message, Rows: s.Rows}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode classroom roster: %w", err)
@@ -68,13 +79,7 @@ func writeRoster(path string, s Snapshot) error {
 
 // LoadRoster reads the roster a hub saved at path: every learner's row, all
 // disconnected, and the latest broadcast. A missing file is an empty roster.
-// It removes the temp files a killed server left; call it before the new
-// hub starts saving.
 func LoadRoster(path string) ([]Row, *Message, error) {
-	left, _ := filepath.Glob(path + ".tmp-*")
-	for _, f := range left {
-		_ = os.Remove(f)
-	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil

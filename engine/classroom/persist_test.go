@@ -139,3 +139,28 @@ func TestSeedProgress(t *testing.T) {
 		t.Errorf("a row with a level keeps it and its later activity: %+v", r)
 	}
 }
+
+func TestFailedSaveIsTriedAgain(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "later")
+	path := filepath.Join(dir, "roster.json")
+	errs := make(chan error, 10)
+	h := newHub(t, Options{StatePath: path, OnSaveError: func(err error) {
+		select {
+		case errs <- err:
+		default:
+		}
+	}})
+	_ = h.Publish(Event{Learner: "ada", Kind: Connected})
+	select {
+	case err := <-errs:
+		if !strings.Contains(err.Error(), "later") {
+			t.Errorf("save error %v does not name the directory", err)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("no save error with the directory missing")
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	waitRoster(t, path, 3*saveRetry, func(rs []Row) bool { return len(rs) == 1 })
+}
