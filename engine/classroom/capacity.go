@@ -128,3 +128,10 @@ func (p Plan) Admit(joined int) error {
 		"the instructor can add nodes or raise the nodes' pod limit (kubelet maxPods) and restart the workshop",
 		ErrFull, p.Learners, p.Demand.Level, p.Demand.PerLearner(), joined)
 }
+
+// Slots is the pod slots a cluster needs for learners, plus base for the
+// cluster's own pods (CoreDNS, the control plane on kind): the number to
+// give kindcluster.ClassroomConfig as maxPods for a one-node cluster.
+func (d Demand) Slots(learners, base int) int {
+	return learners*d.PerLearner() + base
+}

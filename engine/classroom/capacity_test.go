@@ -192,3 +192,10 @@ func TestCountPodsOfWorld3(t *testing.T) {
 		t.Errorf("the largest level of World 3 makes %d pods, want 4 (levels 25 and 27)", most)
 	}
 }
+
+func TestSlotsForFiftyOnKind(t *testing.T) {
+	d := Demand{Level: 30, LevelPods: 3, ShellPod: true, Spare: 1}
+	if got := d.Slots(50, 10); got != 260 {
+		t.Errorf("50 learners on kind with 10 pods of the cluster's own: %d slots, want 260", got)
+	}
+}
