@@ -106,6 +106,8 @@ type Model struct {
 	finishedLevel *levels.Level
 	// removal is the background teardown of the last finished level.
 	removal *removal
+	// banner is the instructor's latest broadcast, in classroom mode.
+	banner banner
 }
 
 // New returns the root model; Run calls it, tests drive it directly.
@@ -190,6 +192,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.handleKey(msg)
 	case tea.MouseMsg:
 		return m, m.active().Update(msg)
+	case BroadcastMsg:
+		cmd := m.banner.show(msg)
+		m.resize()
+		return m, cmd
+	case bannerExpiredMsg:
+		m.banner.expire(msg)
+		m.resize()
+		return m, nil
 	}
 	if cmd, ok := m.navigate(msg); ok {
 		return m, cmd
@@ -246,7 +256,7 @@ func (m *Model) resize() {
 	w := max(m.c.Width-st.App.GetHorizontalFrameSize(), 10)
 	m.help.SetWidth(w)
 	footer := lipgloss.Height(m.footerView())
-	h := max(m.c.Height-st.App.GetVerticalFrameSize()-footer-1, 5)
+	h := max(m.c.Height-st.App.GetVerticalFrameSize()-footer-1-m.banner.height(st, w), 5)
 	for _, p := range m.pages() {
 		p.SetSize(w, h)
 	}
@@ -256,8 +266,13 @@ func (m *Model) resize() {
 func (m *Model) View() tea.View {
 	st := m.c.Styles
 	body := m.active().View()
-	h := max(m.c.Height-st.App.GetVerticalFrameSize()-lipgloss.Height(m.footerView()), 1)
+	w := max(m.c.Width-st.App.GetHorizontalFrameSize(), 10)
+	top := m.banner.view(st, w)
+	h := max(m.c.Height-st.App.GetVerticalFrameSize()-lipgloss.Height(m.footerView())-m.banner.height(st, w), 1)
 	body = st.Page.Height(h).MaxHeight(h).Render(body)
+	if top != "" {
+		body = top + "\n" + body
+	}
 	v := tea.NewView(st.App.Render(body + "\n" + m.footerView()))
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
