@@ -17,6 +17,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/k8squest/k8squest/engine/classroom"
 	"github.com/k8squest/k8squest/levels"
 )
 
@@ -30,6 +31,12 @@ type Options struct {
 	Output io.Writer
 	// NoColor turns colours off; NO_COLOR in the environment does too.
 	NoColor bool
+	// Report, in classroom mode, is told what the learner does: each
+	// level started, change of the checks' statuses, hint or solution
+	// opened, completion and (at most every 10 s) activity. Learner is
+	// left empty for the caller to fill; it is called on the UI's loop,
+	// so it must not block (classroom.Hub.Publish does not).
+	Report func(classroom.Event)
 }
 
 // ErrInterrupted is what Run returns when the player pressed Ctrl+C: the
@@ -108,13 +115,15 @@ type Model struct {
 	removal *removal
 	// banner is the instructor's latest broadcast, in classroom mode.
 	banner banner
+	// report tells the classroom what the learner does.
+	report reporter
 }
 
 // New returns the root model; Run calls it, tests drive it directly.
 func New(ctx context.Context, b Backend, opts Options) *Model {
 	ctx, cancel := context.WithCancel(ctx)
 	c := &Common{Ctx: ctx, Backend: b, Styles: NewStyles(true), Keys: DefaultKeyMap(), Now: time.Now}
-	m := &Model{c: c, cancel: cancel, opts: opts, help: help.New()}
+	m := &Model{c: c, cancel: cancel, opts: opts, help: help.New(), report: reporter{fn: opts.Report}}
 	m.help.Styles = c.Styles.Help
 	m.boot = newBoot(c)
 	return m
@@ -178,8 +187,8 @@ func isNilPage(p page) bool {
 	return false
 }
 
-// Update implements tea.Model.
-func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// update is the game's Update, before the classroom report (report.go).
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.Width, m.c.Height = msg.Width, msg.Height
