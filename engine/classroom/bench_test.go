@@ -141,3 +141,19 @@ func BenchmarkHubPaced(b *testing.B) {
 	b.StopTimer()
 	l.report(b, 50)
 }
+
+// BenchmarkPublish is one learner's verdict on a hub with one subscriber.
+func BenchmarkPublish(b *testing.B) {
+	h := New(Options{})
+	defer h.Close()
+	s := h.Subscribe(context.Background())
+	go func() {
+		for range s.C() {
+		}
+	}()
+	cs := verdictOf(0, 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = h.Publish(Event{Learner: "ada", Kind: Verdict, Level: 30, Checks: cs})
+	}
+}

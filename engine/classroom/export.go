@@ -116,3 +116,38 @@ func Export(w io.Writer, s Snapshot, format string) error {
 		return fmt.Errorf("export: --format %q: want csv or json", format)
 	}
 }
+
+// statusJSON is `status --json`'s document: the export's records with each
+// learner's checks, and the workshop's state.
+type statusJSON struct {
+	Workshop string         `json:"workshop"`
+	At       string         `json:"at"`
+	Ended    bool           `json:"ended"`
+	Message  *Message       `json:"message,omitempty"`
+	Learners []statusRecord `json:"learners"`
+}
+
+// statusRecord is a Record with the learner's checks.
+type statusRecord struct {
+	Record
+	Checks []Check `json:"checks"`
+}
+
+// WriteStatus writes s for `status --json`: the workshop, whether it ended,
+// the latest broadcast, and each learner's export record with their checks.
+func WriteStatus(w io.Writer, s Snapshot) error {
+	doc := statusJSON{Workshop: s.Workshop, At: stamp(s.At), Ended: s.Ended, Message: s.Message, Learners: []statusRecord{}}
+	for i, r := range Records(s) {
+		cs := s.Rows[i].Checks
+		if cs == nil {
+			cs = []Check{}
+		}
+		doc.Learners = append(doc.Learners, statusRecord{Record: r, Checks: cs})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("status json: %w", err)
+	}
+	return nil
+}

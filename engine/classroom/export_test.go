@@ -105,3 +105,26 @@ func TestCheckJSONRoundTrip(t *testing.T) {
 		t.Errorf("a bad status: %v", err)
 	}
 }
+
+func TestWriteStatus(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteStatus(&b, exportSnapshot()); err != nil {
+		t.Fatal(err)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, b.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	b = compact
+	var doc struct {
+		Workshop string
+		Learners []map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil || len(doc.Learners) != 2 {
+		t.Fatalf("status: %v\n%s", err, b.String())
+	}
+	if string(doc.Learners[0]["checks"]) == "" || !strings.Contains(string(doc.Learners[0]["checks"]), `"status":"pass"`) ||
+		string(doc.Learners[1]["checks"]) != "[]" || string(doc.Learners[0]["time_on_level_s"]) != "600" {
+		t.Errorf("status learners: %s", b.String())
+	}
+}
