@@ -160,7 +160,9 @@ func TestBurstIsCoalesced(t *testing.T) {
 }
 
 func TestSlowSubscriberNeverBlocksPublishers(t *testing.T) {
-	h := newHub(t, Options{Window: time.Millisecond})
+	// Not newHub: a hub stuck on a subscriber would hang Close in cleanup,
+	// and the test must fail, not hang.
+	h := New(Options{Window: time.Millisecond})
 	_ = h.Subscribe(context.Background()) // never read
 	fast := h.Subscribe(context.Background())
 	done := make(chan struct{})
@@ -176,6 +178,7 @@ func TestSlowSubscriberNeverBlocksPublishers(t *testing.T) {
 		t.Fatal("publishers blocked behind a subscriber that never reads")
 	}
 	waitFor(t, fast, time.Second, func(s Snapshot) bool { return s.Seq == 20000 })
+	h.Close()
 }
 
 func TestSeqNeverGoesBackUnderConcurrency(t *testing.T) {
