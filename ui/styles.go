@@ -41,6 +41,9 @@ type Styles struct {
 	Error     lipgloss.Style
 	Warn      lipgloss.Style
 
+	// Broadcast and BroadcastLabel draw the instructor's banner.
+	Broadcast, BroadcastLabel lipgloss.Style
+
 	// Status styles the check icons.
 	Status struct {
 		Pass, Fail, Pending, Unknown lipgloss.Style
@@ -93,6 +96,8 @@ func NewStyles(isDark bool) *Styles {
 	s.BoxTitle = base.Bold(true).Foreground(p.accent2)
 	s.Dialog = base.Border(lipgloss.RoundedBorder()).BorderForeground(p.warn).Padding(1, 2)
 	s.Banner = base.Bold(true).Foreground(p.onAccent).Background(p.fail).Padding(0, 1)
+	s.Broadcast = base.Bold(true).Foreground(p.text)
+	s.BroadcastLabel = base.Bold(true).Foreground(p.onAccent).Background(p.accent2).Padding(0, 1)
 	s.Message = base.Foreground(p.subtle).PaddingLeft(4)
 	s.Diagnosis = base.Foreground(p.accent).PaddingLeft(4)
 	s.Viewport = base.Border(lipgloss.RoundedBorder()).BorderForeground(p.faint)

@@ -17,6 +17,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/k8squest/k8squest/engine/classroom"
 	"github.com/k8squest/k8squest/levels"
 )
 
@@ -30,6 +31,12 @@ type Options struct {
 	Output io.Writer
 	// NoColor turns colours off; NO_COLOR in the environment does too.
 	NoColor bool
+	// Report, in classroom mode, is told what the learner does: each
+	// level started, change of the checks' statuses, hint or solution
+	// opened, completion and (at most every 10 s) activity. Learner is
+	// left empty for the caller to fill; it is called on the UI's loop,
+	// so it must not block (classroom.Hub.Publish does not).
+	Report func(classroom.Event)
 }
 
 // ErrInterrupted is what Run returns when the player pressed Ctrl+C: the
@@ -106,13 +113,17 @@ type Model struct {
 	finishedLevel *levels.Level
 	// removal is the background teardown of the last finished level.
 	removal *removal
+	// banner is the instructor's latest broadcast, in classroom mode.
+	banner banner
+	// report tells the classroom what the learner does.
+	report reporter
 }
 
 // New returns the root model; Run calls it, tests drive it directly.
 func New(ctx context.Context, b Backend, opts Options) *Model {
 	ctx, cancel := context.WithCancel(ctx)
 	c := &Common{Ctx: ctx, Backend: b, Styles: NewStyles(true), Keys: DefaultKeyMap(), Now: time.Now}
-	m := &Model{c: c, cancel: cancel, opts: opts, help: help.New()}
+	m := &Model{c: c, cancel: cancel, opts: opts, help: help.New(), report: reporter{fn: opts.Report}}
 	m.help.Styles = c.Styles.Help
 	m.boot = newBoot(c)
 	return m
@@ -176,8 +187,8 @@ func isNilPage(p page) bool {
 	return false
 }
 
-// Update implements tea.Model.
-func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// update is the game's Update, before the classroom report (report.go).
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.Width, m.c.Height = msg.Width, msg.Height
@@ -190,6 +201,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.handleKey(msg)
 	case tea.MouseMsg:
 		return m, m.active().Update(msg)
+	case BroadcastMsg:
+		cmd := m.banner.show(msg)
+		m.resize()
+		return m, cmd
+	case bannerExpiredMsg:
+		m.banner.expire(msg)
+		m.resize()
+		return m, nil
 	}
 	if cmd, ok := m.navigate(msg); ok {
 		return m, cmd
@@ -246,7 +265,7 @@ func (m *Model) resize() {
 	w := max(m.c.Width-st.App.GetHorizontalFrameSize(), 10)
 	m.help.SetWidth(w)
 	footer := lipgloss.Height(m.footerView())
-	h := max(m.c.Height-st.App.GetVerticalFrameSize()-footer-1, 5)
+	h := max(m.c.Height-st.App.GetVerticalFrameSize()-footer-1-m.banner.height(st, w), 5)
 	for _, p := range m.pages() {
 		p.SetSize(w, h)
 	}
@@ -256,8 +275,13 @@ func (m *Model) resize() {
 func (m *Model) View() tea.View {
 	st := m.c.Styles
 	body := m.active().View()
-	h := max(m.c.Height-st.App.GetVerticalFrameSize()-lipgloss.Height(m.footerView()), 1)
+	w := max(m.c.Width-st.App.GetHorizontalFrameSize(), 10)
+	top := m.banner.view(st, w)
+	h := max(m.c.Height-st.App.GetVerticalFrameSize()-lipgloss.Height(m.footerView())-m.banner.height(st, w), 1)
 	body = st.Page.Height(h).MaxHeight(h).Render(body)
+	if top != "" {
+		body = top + "\n" + body
+	}
 	v := tea.NewView(st.App.Render(body + "\n" + m.footerView()))
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion

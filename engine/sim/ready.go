@@ -8,6 +8,7 @@ import (
 	"github.com/miekg/dns"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -36,13 +37,16 @@ func nodeResources() corev1.ResourceList {
 	return corev1.ResourceList{
 		corev1.ResourceCPU:    mustQuantity("32"),
 		corev1.ResourceMemory: mustQuantity("256Gi"),
-		corev1.ResourcePods:   mustQuantity("110"),
+		corev1.ResourcePods:   *resource.NewQuantity(NodePods, resource.DecimalSI),
 	}
 }
 
 func (r *runner) createNode(ctx context.Context) error {
 	_, err := r.cs.CoreV1().Nodes().Create(ctx, simNode(), metav1.CreateOptions{})
-	if err != nil && !apierrors.IsAlreadyExists(err) {
+	if apierrors.IsAlreadyExists(err) {
+		return EnsureNodePods(ctx, r.cs, NodePods)
+	}
+	if err != nil {
 		return fmt.Errorf("create node: %w", err)
 	}
 	return nil

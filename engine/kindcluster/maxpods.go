@@ -1,0 +1,66 @@
+package kindcluster
+
+import (
+	"fmt"
+	"math/bits"
+	"os"
+
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
+	"sigs.k8s.io/yaml"
+)
+
+// defaultNodeMask is the prefix of the pod range the controller-manager
+// gives each node unless told otherwise (/24: 253 pod addresses).
+const defaultNodeMask = 24
+
+// WithMaxPods lets every node's kubelet run maxPods pods (its default is
+// 110), and, when that many addresses do not fit a node's /24 pod range,
+// widens the range each node gets (the controller-manager's
+// node-cidr-mask-size). It adds kubeadm patches to c.
+func WithMaxPods(c *v1alpha4.Cluster, maxPods int) error {
+	mask := nodeMask(maxPods)
+	if maxPods < 1 || mask < 20 {
+		return fmt.Errorf("kind config: maxPods %d: want 1 to 4093 pods per node", maxPods)
+	}
+	c.KubeadmConfigPatches = append(c.KubeadmConfigPatches, fmt.Sprintf(
+		"kind: KubeletConfiguration\nmaxPods: %d\n", maxPods))
+	if mask < defaultNodeMask {
+		c.KubeadmConfigPatchesJSON6902 = append(c.KubeadmConfigPatchesJSON6902, v1alpha4.PatchJSON6902{
+			Group: "kubeadm.k8s.io", Version: "v1beta4", Kind: "ClusterConfiguration",
+			Patch: fmt.Sprintf("- op: add\n  path: /controllerManager/extraArgs/-\n  value: {name: node-cidr-mask-size, value: \"%d\"}\n", mask),
+		})
+	}
+	return nil
+}
+
+// nodeMask is the longest prefix whose range holds n pod addresses besides
+// the network, gateway and broadcast addresses.
+func nodeMask(n int) int {
+	return 32 - bits.Len(uint(max(n, 1)+2))
+}
+
+// ClassroomConfig is a kind config with room for maxPods pods per node, as
+// YAML for `k8squest cluster up --config` (or $K8SQUEST_KIND_CONFIG): the
+// config in file base (such as this machine's harness config) or, when base
+// is "", the game's one-node cluster.
+func ClassroomConfig(base string, maxPods int) ([]byte, error) {
+	c := clusterConfig()
+	if base != "" {
+		raw, err := os.ReadFile(base)
+		if err != nil {
+			return nil, fmt.Errorf("read kind config: %w", err)
+		}
+		c = &v1alpha4.Cluster{}
+		if err := yaml.UnmarshalStrict(raw, c); err != nil {
+			return nil, fmt.Errorf("kind config %s: %w", base, err)
+		}
+	}
+	if err := WithMaxPods(c, maxPods); err != nil {
+		return nil, err
+	}
+	out, err := yaml.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode kind config: %w", err)
+	}
+	return out, nil
+}

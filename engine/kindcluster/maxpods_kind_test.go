@@ -1,0 +1,88 @@
+//go:build kind
+
+package kindcluster
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+	kind "sigs.k8s.io/kind/pkg/cluster"
+)
+
+// TestKindClassroomConfig creates a cluster of its own (not the shared
+// one) from ClassroomConfig on top of $K8SQUEST_KIND_CONFIG, for 260 pods,
+// and reads its node: the kubelet allocates 260 pods and the node's pod
+// range is a /23. It deletes the cluster at the end.
+func TestKindClassroomConfig(t *testing.T) {
+	image := os.Getenv(EnvNodeImage)
+	if image == "" {
+		t.Fatalf("$%s is not set: eval \"$(make -s kind-up)\" first", EnvNodeImage)
+	}
+	raw, err := ClassroomConfig(os.Getenv(EnvConfigFile), 260)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const name = "k8squest-maxpods"
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	p := kind.NewProvider(kind.ProviderWithDocker())
+	t.Cleanup(func() {
+		if err := p.Delete(name, kubeconfig); err != nil {
+			t.Errorf("delete kind cluster %s: %v", name, err)
+		}
+	})
+	start := time.Now()
+	if err := p.Create(name, kind.CreateWithRawConfig(raw), kind.CreateWithNodeImage(image),
+		kind.CreateWithKubeconfigPath(kubeconfig), kind.CreateWithWaitForReady(3*time.Minute),
+		kind.CreateWithDisplayUsage(false), kind.CreateWithDisplaySalutation(false)); err != nil {
+		t.Fatalf("create kind cluster %s from\n%s\n%v", name, raw, err)
+	}
+	t.Logf("created in %v", time.Since(start).Round(time.Second))
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// The controller-manager gives the node its pod range a moment after
+	// the node registers.
+	var n corev1.Node
+	for n.Spec.PodCIDR == "" && ctx.Err() == nil {
+		nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+		if err != nil || len(nodes.Items) != 1 {
+			t.Fatalf("nodes: %v", err)
+		}
+		if n = nodes.Items[0]; n.Spec.PodCIDR == "" {
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	pods := n.Status.Allocatable[corev1.ResourcePods]
+	if pods.Value() != 260 || !strings.HasSuffix(n.Spec.PodCIDR, "/23") {
+		t.Errorf("node %s: %s allocatable pods, pod range %q; want 260 and a /23\n%s", n.Name, pods.String(), n.Spec.PodCIDR, controllerManager(cs))
+	}
+}
+
+// controllerManager is the controller-manager's command and state, for a
+// failure's message.
+func controllerManager(cs kubernetes.Interface) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	pods, err := cs.CoreV1().Pods("kube-system").List(ctx, metav1.ListOptions{LabelSelector: "component=kube-controller-manager"})
+	if err != nil || len(pods.Items) == 0 {
+		return "no controller-manager pod: " + fmt.Sprint(err)
+	}
+	p := pods.Items[0]
+	return fmt.Sprintf("controller-manager %s: %v; %+v", p.Status.Phase, p.Spec.Containers[0].Command, p.Status.ContainerStatuses)
+}
