@@ -88,18 +88,24 @@ func appendNew(list []string, items ...string) []string {
 // o names one (kind's --config), else one control-plane node with kind's
 // defaults; either way with AdmissionPlugins turned on.
 func (o CreateOptions) clusterConfig() (*v1alpha4.Cluster, error) {
-	c := &v1alpha4.Cluster{
+	c, err := baseConfig(o.ConfigFile)
+	if err != nil {
+		return nil, err
+	}
+	return withAdmission(c), nil
+}
+
+// baseConfig is the kind config in file path, or, when path is "", one
+// control-plane node with kind's defaults.
+func baseConfig(path string) (*v1alpha4.Cluster, error) {
+	if path != "" {
+		return readConfig(path)
+	}
+	return &v1alpha4.Cluster{
 		TypeMeta: v1alpha4.TypeMeta{Kind: "Cluster", APIVersion: "kind.x-k8s.io/v1alpha4"},
 		Name:     ClusterName,
 		Nodes:    []v1alpha4.Node{{Role: v1alpha4.ControlPlaneRole}},
-	}
-	if o.ConfigFile != "" {
-		var err error
-		if c, err = readConfig(o.ConfigFile); err != nil {
-			return nil, err
-		}
-	}
-	return withAdmission(c), nil
+	}, nil
 }
 
 // readConfig reads a kind Cluster config file, strictly: an unknown field

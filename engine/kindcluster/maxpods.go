@@ -3,7 +3,6 @@ package kindcluster
 import (
 	"fmt"
 	"math/bits"
-	"os"
 
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 	"sigs.k8s.io/yaml"
@@ -44,16 +43,9 @@ func nodeMask(n int) int {
 // config in file base (such as this machine's harness config) or, when base
 // is "", the game's one-node cluster.
 func ClassroomConfig(base string, maxPods int) ([]byte, error) {
-	c := clusterConfig()
-	if base != "" {
-		raw, err := os.ReadFile(base)
-		if err != nil {
-			return nil, fmt.Errorf("read kind config: %w", err)
-		}
-		c = &v1alpha4.Cluster{}
-		if err := yaml.UnmarshalStrict(raw, c); err != nil {
-			return nil, fmt.Errorf("kind config %s: %w", base, err)
-		}
+	c, err := baseConfig(base)
+	if err != nil {
+		return nil, err
 	}
 	if err := WithMaxPods(c, maxPods); err != nil {
 		return nil, err
