@@ -4,6 +4,7 @@ package levels_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,11 +80,41 @@ func (r *rig) backendHosts() []string {
 // reach asserts, with real packets, that client gets an answer from
 // backend:8080 (ok) or no connection at all (!ok), through the Service and
 // at every backend pod.
+// A refusal must also show in the enforcer's counters of packets it
+// rejected towards backend's pods.
 func (r *rig) reach(client string, ok bool) {
 	r.t.Helper()
+	before := r.rejectedAtBackend()
 	for _, h := range r.backendHosts() {
 		r.traffic(client, httpGet(h, 8080, "backend"), ok)
 	}
+	if ok {
+		return
+	}
+	after := r.rejectedAtBackend()
+	if after <= before {
+		r.t.Fatalf("%s got no answer from backend, but the enforcer rejected no packet to backend's pods (%d before, %d after): not the policy's doing", client, before, after)
+	}
+	r.t.Logf("the enforcer rejected %d packets from %s to backend's pods", after-before, client)
+}
+
+// rejectedAtBackend sums the packets the enforcer has rejected towards
+// backend's pods (names backend-...).
+func (r *rig) rejectedAtBackend() int64 {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	n, err := kindtest.Rejected(ctx, r.c, r.ns)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var sum int64
+	for pod, v := range n {
+		if strings.HasPrefix(pod, "backend-") {
+			sum += v
+		}
+	}
+	return sum
 }
 
 // reach25 asserts what each of the three clients sees. A refusal is only

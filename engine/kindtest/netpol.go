@@ -3,6 +3,9 @@ package kindtest
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,4 +69,47 @@ func WaitEnforcer(ctx context.Context, cs kubernetes.Interface) error {
 	st := last.Status
 	return fmt.Errorf("NetworkPolicy enforcer DaemonSet %s/%s not ready: %w (%d of %d pods ready, %d updated)",
 		EnforcerNamespace, EnforcerName, err, st.NumberReady, st.DesiredNumberScheduled, st.UpdatedNumberScheduled)
+}
+
+// rejectRule matches kube-router's rule that refuses a pod's traffic, with
+// its packet counter, in `iptables-save -c` output.
+var rejectRule = regexp.MustCompile(`^\[(\d+):\d+\] -A \S+ .*--comment "rule to REJECT traffic destined for POD name:(\S+) namespace: (\S+)"`)
+
+// Rejected returns how many packets the enforcer has refused, on every node,
+// per pod of namespace ns: a count that grows only when the enforcer drops
+// real packets to or from that pod.
+func Rejected(ctx context.Context, c *cluster.Cluster, ns string) (map[string]int64, error) {
+	cs, err := kubernetes.NewForConfig(c.REST)
+	if err != nil {
+		return nil, fmt.Errorf("count the enforcer's rejections: clientset: %w", err)
+	}
+	pods, err := cs.CoreV1().Pods(EnforcerNamespace).List(ctx, metav1.ListOptions{LabelSelector: "k8s-app=" + EnforcerName})
+	if err != nil {
+		return nil, fmt.Errorf("list the enforcer's pods: %w", err)
+	}
+	if len(pods.Items) == 0 {
+		return nil, fmt.Errorf("the enforcer %s/%s has no pods", EnforcerNamespace, EnforcerName)
+	}
+	n := map[string]int64{}
+	for _, p := range pods.Items {
+		res, err := Exec(ctx, c.REST, EnforcerNamespace, p.Name, "", "iptables-save", "-c", "-t", "filter")
+		if err == nil {
+			err = res.Err
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read the enforcer's rules on %s: %w (%s)", p.Spec.NodeName, err, res)
+		}
+		for _, line := range strings.Split(res.Stdout, "\n") {
+			m := rejectRule.FindStringSubmatch(line)
+			if m == nil || m[3] != ns {
+				continue
+			}
+			v, err := strconv.ParseInt(m[1], 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("packet counter of %q: %w", line, err)
+			}
+			n[m[2]] += v
+		}
+	}
+	return n, nil
 }
