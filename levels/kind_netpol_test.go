@@ -193,4 +193,34 @@ spec:
 	r.until(90*time.Second, "the broken state after the second reset", broken)
 	c = r.clients25("-after-reset-2")
 	r.reach25(c, false, true, false)
+
+	// An alternative fix that picks frontend's namespace by one of its own
+	// labels (the one the game sets), as a player may.
+	level := r.namespaceLabel("k8squest.dev/level")
+	r.semPatch("NetworkPolicy", "backend-network-policy", `{"spec":{"ingress":[{"from":[{"podSelector":{"matchLabels":{"app":"admin-tool"}}},`+
+		`{"namespaceSelector":{"matchLabels":{"k8squest.dev/level":"`+level+`"}},"podSelector":{"matchLabels":{"app":"frontend"}}}],"ports":[{"port":8080}]}]}}`, false)
+	v = r.until(60*time.Second, "passing with a namespaceSelector on the namespace's label", all(passed, is("policy", check.Pass,
+		`"frontend → backend:8080" allow (admitted by NetworkPolicy backend-network-policy`)))
+	t.Logf("namespace label:\n%s", dump(v))
+	r.reach25(c, true, true, false)
+
+	r.resetLevel()
+	r.until(90*time.Second, "the broken state after the third reset", broken)
+	c = r.clients25("-after-reset-3")
+	r.reach25(c, false, true, false)
+}
+
+// namespaceLabel returns the value of label key on the rig's namespace; the
+// test fails when it has none.
+func (r *rig) namespaceLabel(key string) string {
+	r.t.Helper()
+	ns, err := r.cs.CoreV1().Namespaces().Get(context.Background(), r.ns, metav1.GetOptions{})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	v, ok := ns.Labels[key]
+	if !ok {
+		r.t.Fatalf("namespace %s has no label %s (labels: %v)", r.ns, key, ns.Labels)
+	}
+	return v
 }

@@ -145,10 +145,11 @@ func (c *netPolicy) runCase(env *Env, k npCase) (bool, string) {
 		return false, err
 	}
 	want := k.Expect == "allow"
+	nsLabels := npNamespaceLabels(env.Snap)
 	var summary []string
 	for _, d := range dsts {
 		for _, s := range srcs {
-			dec := NetworkPolicyEvaluate(env.Snap.NetworkPolicies, npNamespaceLabels, s, d, k.Port, k.Protocol)
+			dec := NetworkPolicyEvaluate(env.Snap.NetworkPolicies, nsLabels, s, d, k.Port, k.Protocol)
 			if dec.Allowed != want {
 				return false, dec.Reason
 			}
@@ -158,10 +159,16 @@ func (c *netPolicy) runCase(env *Env, k npCase) (bool, string) {
 	return true, fmt.Sprintf("%s; %d pod pair%s evaluated", npDedup(summary), len(summary), w3Plural(len(summary)))
 }
 
-// npNamespaceLabels is all the snapshot knows of a namespace's labels: the
+// npNamespaceLabels returns a namespace's labels from the snapshot; when the
+// snapshot has none for it (the identity may not list namespaces), only the
 // kubernetes.io/metadata.name label the API server sets on every namespace.
-func npNamespaceLabels(ns string) labels.Set {
-	return labels.Set{corev1.LabelMetadataName: ns}
+func npNamespaceLabels(s *snapshot.Snapshot) func(string) labels.Set {
+	return func(ns string) labels.Set {
+		if l, ok := s.NamespaceLabels[ns]; ok {
+			return labels.Set(l)
+		}
+		return labels.Set{corev1.LabelMetadataName: ns}
+	}
 }
 
 // npPeers returns the pods a case names: a Deployment's live pods, or one
@@ -240,8 +247,8 @@ type NPDecision struct {
 //     rule whose peers and ports both admit it; policies only add;
 //   - a rule with no from/to admits every peer, with no ports every port;
 //   - a peer's podSelector picks pods in the policy's namespace; its
-//     namespaceSelector picks namespaces by label (only
-//     kubernetes.io/metadata.name is known here); both together pick those
+//     namespaceSelector picks namespaces by the labels nsLabels gives;
+//     both together pick those
 //     pods in those namespaces; an ipBlock is about addresses, and never
 //     matches a pod evaluated by its labels;
 //   - a port is a number (with endPort, a range) or a container port name

@@ -197,3 +197,46 @@ func TestNetworkPolicyAllowsParams(t *testing.T) {
 		}
 	}
 }
+
+// A namespaceSelector on a label of the namespace other than its name: the
+// check reads the namespace's labels from the snapshot, as an enforcer does
+// (on kind, kube-router let frontend in while the check, which knew only
+// kubernetes.io/metadata.name, said it was refused).
+func TestNetworkPolicyAllowsNamespaceLabels(t *testing.T) {
+	params := `{cases: [
+	  {name: front, fromDeployment: frontend, toDeployment: backend, port: 8080, expect: allow},
+	  {name: other, fromLabels: {app: other}, toDeployment: backend, port: 8080, expect: deny}]}`
+	snap := &snapshot.Snapshot{}
+	for _, n := range []string{"frontend", "backend"} {
+		d, p := npDeploy(n)
+		snap.Deployments = append(snap.Deployments, d)
+		snap.Pods = append(snap.Pods, p)
+	}
+	snap.NetworkPolicies = []*networkingv1.NetworkPolicy{npPol("by-team", npSel("app", "backend"), nil,
+		[]networkingv1.NetworkPolicyIngressRule{{From: npFrom(networkingv1.NetworkPolicyPeer{
+			NamespaceSelector: npSel("team", "web"), PodSelector: npSel("app", "frontend")})}}, nil)}
+	snap.NetworkPolicies[0].Namespace = "ns"
+	c, err := Build("networkPolicyAllows", []byte(params))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		labels map[string]map[string]string
+		status Status
+		msg    string
+	}{
+		{"labelled namespace", map[string]map[string]string{"ns": {corev1.LabelMetadataName: "ns", "team": "web"}}, Pass, `"front" allow (admitted by NetworkPolicy by-team`},
+		{"other labels", map[string]map[string]string{"ns": {corev1.LabelMetadataName: "ns", "team": "db"}}, Fail, `"front" expected allow`},
+		{"labels unknown: only the name label", nil, Fail, `"front" expected allow`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := *snap
+			s.NamespaceLabels = tc.labels
+			r := c.Run(context.Background(), &Env{Namespace: "ns", Snap: &s})
+			if r.Status != tc.status || !strings.Contains(r.Diagnosis, tc.msg) {
+				t.Errorf("got %s %q, want %s with %q", r.Status, r.Diagnosis, tc.status, tc.msg)
+			}
+		})
+	}
+}
