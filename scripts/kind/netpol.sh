@@ -19,14 +19,14 @@ exec >&2
 
 KUBE_ROUTER_VERSION=v2.1.0
 # NETPOL_REV changes whenever this image's recipe changes.
-NETPOL_REV=1
+NETPOL_REV=2
 # Debian packages for the image: iptables (both backends) and ipset, with
 # their libraries.
 DEBS=(iptables ipset libipset13 libxtables12 libnftnl11 libip4tc2 libip6tc2 libnetfilter-conntrack3
 	libnfnetlink0 libmnl0 libc6 libgcc-s1 netbase)
 NETPOL_IMAGE=k8squest.local/kube-router:$KUBE_ROUTER_VERSION-k8squest$NETPOL_REV
 W=$CACHE/work/netpol
-KR=$CACHE/bin/kube-router-$KUBE_ROUTER_VERSION
+KR=$CACHE/bin/kube-router-$KUBE_ROUTER_VERSION-r$NETPOL_REV
 # The DaemonSet's name; its pods carry the label k8s-app=k8squest-netpol.
 DS=k8squest-netpol
 NODE_KUBECTL=(kubectl --kubeconfig /etc/kubernetes/admin.conf)
@@ -40,9 +40,11 @@ build_kube_router() {
 	[ -x "$KR" ] && return 0
 	mkdir -p "$W/gobin" "$CACHE/bin"
 	# outside the repository's module: kube-router's own go.mod decides
-	(cd "$W" && CGO_ENABLED=0 GOBIN="$W/gobin" go install -trimpath -ldflags "-s -w" \
+	(cd "$W" && CGO_ENABLED=0 GOBIN="$W/gobin" go install -trimpath \
+		-ldflags "-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$KUBE_ROUTER_VERSION" \
 		"github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@$KUBE_ROUTER_VERSION") ||
 		die "build kube-router $KUBE_ROUTER_VERSION"
+	rm -f "$CACHE"/bin/kube-router-*
 	mv "$W/gobin/kube-router" "$KR"
 }
 
@@ -98,6 +100,10 @@ build_image() {
 	docker save -o "$ARCHIVE.tmp" "$NETPOL_IMAGE"
 	mv "$ARCHIVE.tmp" "$ARCHIVE"
 	rm -rf "$W/root" "$W/debs"
+	local old
+	for old in $(docker images --format '{{.Repository}}:{{.Tag}}' "${NETPOL_IMAGE%:*}"); do
+		[ "$old" = "$NETPOL_IMAGE" ] || docker rmi "$old" >/dev/null 2>&1 || true
+	done
 	log "NetworkPolicy enforcer image $NETPOL_IMAGE saved in $ARCHIVE ($(du -h "$ARCHIVE" | cut -f1))"
 }
 
