@@ -135,10 +135,11 @@ func (r *rig) reach25(c clients25, front, admin, other bool) {
 
 // Level 25 on a real NetworkPolicy enforcer (kube-router's firewall): in
 // every state the level's own check evaluates, the packets agree with it.
-// One known difference is left: an ipBlock that covers pod addresses admits
-// pods on kube-router (and Calico), not on Cilium; the check never matches a
-// pod by ipBlock, so for an ipBlock of every address its verdict (fail) is
-// right but its reason (frontend refused) is not what kube-router does.
+// One known difference is left: kube-router matches pod addresses against
+// an ipBlock (the API means ipBlock for addresses outside the cluster, and
+// plugins differ here), while the check never matches a pod by ipBlock; so
+// for an ipBlock of every address the check's verdict (fail) is right, but
+// its reason (frontend refused) is not what kube-router does.
 func TestKindTrafficLevel25(t *testing.T) {
 	t.Parallel()
 	r := setUp(t, 25)
@@ -167,7 +168,7 @@ func TestKindTrafficLevel25(t *testing.T) {
 	// A wrong fix by address: an ipBlock of every address. kube-router
 	// matches pod addresses against it and lets everyone in; the check
 	// fails it, but by its own rule (an ipBlock never matches a pod) it
-	// reports frontend refused: see TestKindTrafficLevel25's note.
+	// reports frontend refused: see the note above.
 	r.semPatch("NetworkPolicy", "backend-network-policy", `{"spec":{"ingress":[{"from":[{"ipBlock":{"cidr":"0.0.0.0/0"}}],"ports":[{"port":8080}]}]}}`, false)
 	v = r.until(60*time.Second, "failing on the ipBlock of every address", is("policy", check.Fail))
 	t.Logf("ipBlock 0.0.0.0/0:\n%s", dump(v))
