@@ -135,11 +135,6 @@ func (r *rig) reach25(c clients25, front, admin, other bool) {
 
 // Level 25 on a real NetworkPolicy enforcer (kube-router's firewall): in
 // every state the level's own check evaluates, the packets agree with it.
-// One known difference is left: kube-router matches pod addresses against
-// an ipBlock (the API means ipBlock for addresses outside the cluster, and
-// plugins differ here), while the check never matches a pod by ipBlock; so
-// for an ipBlock of every address the check's verdict (fail) is right, but
-// its reason (frontend refused) is not what kube-router does.
 func TestKindTrafficLevel25(t *testing.T) {
 	t.Parallel()
 	r := setUp(t, 25)
@@ -166,12 +161,16 @@ func TestKindTrafficLevel25(t *testing.T) {
 	r.reach25(c, true, true, true)
 
 	// A wrong fix by address: an ipBlock of every address. kube-router
-	// matches pod addresses against it and lets everyone in; the check
-	// fails it, but by its own rule (an ipBlock never matches a pod) it
-	// reports frontend refused: see the note above.
+	// matches pod addresses against it and lets everyone in, and so does
+	// the check (before, it matched no pod by ipBlock and said frontend
+	// was refused).
 	r.semPatch("NetworkPolicy", "backend-network-policy", `{"spec":{"ingress":[{"from":[{"ipBlock":{"cidr":"0.0.0.0/0"}}],"ports":[{"port":8080}]}]}}`, false)
-	v = r.until(60*time.Second, "failing on the ipBlock of every address", is("policy", check.Fail))
+	v = r.until(60*time.Second, "failing on the ipBlock of every address", is("policy", check.Fail,
+		`"a pod labelled app=other → backend:8080" expected deny, but NetworkPolicy backend-network-policy admits a pod labelled app=other`, "ipBlock 0.0.0.0/0 holds"))
 	t.Logf("ipBlock 0.0.0.0/0:\n%s", dump(v))
+	if x := result(v, "policy"); contains(x.Diagnosis, `"frontend → backend:8080" expected`) {
+		t.Errorf("the check says frontend is refused by an ipBlock of every address: %s", x.Diagnosis)
+	}
 	r.reach25(c, true, true, true)
 
 	r.resetLevel()

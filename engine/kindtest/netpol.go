@@ -64,7 +64,7 @@ func WaitEnforcer(ctx context.Context, cs kubernetes.Interface) error {
 		return nil
 	}
 	if last == nil {
-		return fmt.Errorf("NetworkPolicy enforcer DaemonSet %s/%s: %w (last error: %v)", EnforcerNamespace, EnforcerName, err, lastErr)
+		return fmt.Errorf("NetworkPolicy enforcer DaemonSet %s/%s: %w (last error: %w)", EnforcerNamespace, EnforcerName, err, lastErr)
 	}
 	st := last.Status
 	return fmt.Errorf("NetworkPolicy enforcer DaemonSet %s/%s not ready: %w (%d of %d pods ready, %d updated)",
