@@ -84,18 +84,38 @@ func (r *rig) backendHosts() []string {
 // rejected towards backend's pods.
 func (r *rig) reach(client string, ok bool) {
 	r.t.Helper()
-	before := r.rejectedAtBackend()
-	for _, h := range r.backendHosts() {
+	hosts := r.backendHosts()
+	for _, h := range hosts {
 		r.traffic(client, httpGet(h, 8080, "backend"), ok)
 	}
-	if ok {
-		return
+	if !ok {
+		r.rejectedFrom(client, hosts[1])
 	}
-	after := r.rejectedAtBackend()
-	if after <= before {
-		r.t.Fatalf("%s got no answer from backend, but the enforcer rejected no packet to backend's pods (%d before, %d after): not the policy's doing", client, before, after)
+}
+
+// rejectedFrom asserts that a connection from client to host:8080 is
+// refused by the enforcer: its counters of packets rejected towards
+// backend's pods grow over one attempt. kube-router rewrites its rules, and
+// so zeroes the counters, whenever pods or policies change anywhere in the
+// cluster, so the attempt is made again, within trafficTimeout, until no
+// rewrite fell between the two reads.
+func (r *rig) rejectedFrom(client, host string) {
+	r.t.Helper()
+	var before, after int64
+	ctx, cancel := context.WithTimeout(context.Background(), trafficTimeout)
+	defer cancel()
+	err := wait.PollUntilContextCancel(ctx, 500*time.Millisecond, true, func(context.Context) (bool, error) {
+		before = r.rejectedAtBackend()
+		if res := r.sh(client, httpGet(host, 8080, "backend")); res.Err == nil {
+			r.t.Fatalf("%s reached %s:8080, which refused it a moment ago", client, host)
+		}
+		after = r.rejectedAtBackend()
+		return after > before, nil
+	})
+	if err != nil {
+		r.t.Fatalf("%s got no answer from %s:8080, but the enforcer's counters of packets rejected towards backend did not grow (%d, then %d): not the policy's doing", client, host, before, after)
 	}
-	r.t.Logf("the enforcer rejected %d packets from %s to backend's pods", after-before, client)
+	r.t.Logf("the enforcer rejected %d packets from %s to %s:8080", after-before, client, host)
 }
 
 // rejectedAtBackend sums the packets the enforcer has rejected towards
