@@ -30,6 +30,8 @@ KR=$CACHE/bin/kube-router-$KUBE_ROUTER_VERSION-r$NETPOL_REV
 # The DaemonSet's name; its pods carry the label k8s-app=k8squest-netpol.
 DS=k8squest-netpol
 NODE_KUBECTL=(kubectl --kubeconfig /etc/kubernetes/admin.conf)
+# The kind cluster to install into.
+KIND_CLUSTER=${K8SQUEST_KIND_CLUSTER:-k8squest}
 
 netpol_key() {
 	printf 'kube-router%s-%s-r%s' "$KUBE_ROUTER_VERSION" "$DEBIAN_SUITE" "$NETPOL_REV"
@@ -108,16 +110,20 @@ build_image() {
 }
 
 # node_backend NODE: nft or legacy, whichever holds kube-proxy's rules on the
-# node, so that kube-router's rules sit in the same tables.
+# node, so that kube-router's rules sit in the same tables. On a cluster just
+# made, kube-proxy may not have written them yet: wait (at most 90 s).
 node_backend() {
-	local n=$1
-	if docker exec "$n" iptables-nft-save -t nat 2>/dev/null | grep -q KUBE-SERVICES; then
-		echo nft
-	elif docker exec "$n" iptables-legacy-save -t nat 2>/dev/null | grep -q KUBE-SERVICES; then
-		echo legacy
-	else
-		die "kube-proxy's rules (KUBE-SERVICES) are in neither iptables backend of node $n"
-	fi
+	local n=$1 i b
+	for i in $(seq 1 90); do
+		for b in nft legacy; do
+			if docker exec "$n" "iptables-$b-save" -t nat 2>/dev/null | grep -q KUBE-SERVICES; then
+				echo "$b"
+				return 0
+			fi
+		done
+		sleep 1
+	done
+	die "kube-proxy's rules (KUBE-SERVICES) are in neither iptables backend of node $n after 90 s"
 }
 
 manifest() {
@@ -203,8 +209,8 @@ YAML
 install_enforcer() {
 	[ -f "$ARCHIVE" ] || die "no enforcer image yet ($ARCHIVE): run scripts/kind/netpol.sh build"
 	local nodes n path backend=
-	nodes=$(docker ps --filter label=io.x-k8s.kind.cluster=k8squest --format '{{.Names}}')
-	[ -n "$nodes" ] || die "the kind cluster k8squest has no running nodes"
+	nodes=$(docker ps --filter "label=io.x-k8s.kind.cluster=$KIND_CLUSTER" --format '{{.Names}}')
+	[ -n "$nodes" ] || die "the kind cluster $KIND_CLUSTER has no running nodes"
 	for n in $nodes; do
 		local b
 		b=$(node_backend "$n")
@@ -214,7 +220,7 @@ install_enforcer() {
 	path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 	[ "$backend" = nft ] || path=/usr/lib/k8squest/legacy:$path
 	log "nodes' iptables backend: $backend (kube-proxy's); kube-router uses the same"
-	(cd "$REPO" && go run ./scripts/kind/loadimages "$ARCHIVE")
+	(cd "$REPO" && go run ./scripts/kind/loadimages -cluster "$KIND_CLUSTER" "$ARCHIVE")
 	n=$(echo "$nodes" | grep -m1 control-plane || echo "$nodes" | head -1)
 	manifest "$path" | docker exec -i "$n" "${NODE_KUBECTL[@]}" apply -f - >/dev/null
 	docker exec "$n" "${NODE_KUBECTL[@]}" -n kube-system rollout status "daemonset/$DS" --timeout=120s >&2 ||
