@@ -10,8 +10,11 @@
 #                      waiting until its firewall chains exist on every node
 #
 # kube-router runs with --run-firewall only: kube-proxy keeps the Services and
-# the ptp plugin the pod network. Only pods selected by a NetworkPolicy get
-# rules that drop anything; every other pod's traffic is left as it was.
+# the ptp plugin the pod network. kube-router gives every pod a chain, but
+# only a pod that a NetworkPolicy selects gets rules that refuse connections
+# (kube-router rejects them: the caller sees "connection refused" at once,
+# not a timeout); any other pod's chain drops only packets that conntrack
+# finds invalid. No health or metrics port is opened.
 . "$(dirname "$0")/lib.sh"
 . "$HERE/images.sh"
 # stdout belongs to up.sh's export lines
