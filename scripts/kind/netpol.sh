@@ -223,7 +223,11 @@ install_enforcer() {
 	path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 	[ "$backend" = nft ] || path=/usr/lib/k8squest/legacy:$path
 	log "nodes' iptables backend: $backend (kube-proxy's); kube-router uses the same"
-	(cd "$REPO" && go run ./scripts/kind/loadimages -cluster "$KIND_CLUSTER" "$ARCHIVE")
+	local missing=
+	for n in $nodes; do
+		docker exec "$n" ctr -n k8s.io images ls -q | grep -qxF "$NETPOL_IMAGE" || missing=yes
+	done
+	[ -z "$missing" ] || (cd "$REPO" && go run ./scripts/kind/loadimages -cluster "$KIND_CLUSTER" "$ARCHIVE")
 	n=$(echo "$nodes" | grep -m1 control-plane || echo "$nodes" | head -1)
 	manifest "$path" | docker exec -i "$n" "${NODE_KUBECTL[@]}" apply -f - >/dev/null
 	docker exec "$n" "${NODE_KUBECTL[@]}" -n kube-system rollout status "daemonset/$DS" --timeout=120s >&2 ||
