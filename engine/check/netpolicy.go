@@ -277,11 +277,10 @@ type NPDecision struct {
 //     rule whose peers and ports both admit it; policies only add;
 //   - a rule with no from/to admits every peer, with no ports every port;
 //   - a peer's podSelector picks pods in the policy's namespace; its
-//     namespaceSelector picks namespaces by the labels nsLabels gives;
-//     both together pick those
-//     pods in those namespaces; an ipBlock takes in a pod by its addresses,
-//     or, for a pod that stands for any pod with some labels, by the live
-//     pods' addresses it may be given (see npInBlock);
+//     namespaceSelector picks namespaces by the labels nsLabels gives; both
+//     together pick those pods in those namespaces; an ipBlock takes in a
+//     pod by its addresses, or, for a pod that stands for any pod with some
+//     labels, by the live pods' addresses it may be given (see npInBlock);
 //   - a port is a number (with endPort, a range) or a container port name
 //     resolved against the destination pod; protocol defaults to TCP.
 func NetworkPolicyEvaluate(pols []*networkingv1.NetworkPolicy, nsLabels func(string) labels.Set, src, dst NPPod, port intstr.IntOrString, proto corev1.Protocol) NPDecision {
