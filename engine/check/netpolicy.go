@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"sort"
 	"strings"
 
@@ -145,10 +146,11 @@ func (c *netPolicy) runCase(env *Env, k npCase) (bool, string) {
 		return false, err
 	}
 	want := k.Expect == "allow"
+	nsLabels := npNamespaceLabels(env.Snap)
 	var summary []string
 	for _, d := range dsts {
 		for _, s := range srcs {
-			dec := NetworkPolicyEvaluate(env.Snap.NetworkPolicies, npNamespaceLabels, s, d, k.Port, k.Protocol)
+			dec := NetworkPolicyEvaluate(env.Snap.NetworkPolicies, nsLabels, s, d, k.Port, k.Protocol)
 			if dec.Allowed != want {
 				return false, dec.Reason
 			}
@@ -158,17 +160,23 @@ func (c *netPolicy) runCase(env *Env, k npCase) (bool, string) {
 	return true, fmt.Sprintf("%s; %d pod pair%s evaluated", npDedup(summary), len(summary), w3Plural(len(summary)))
 }
 
-// npNamespaceLabels is all the snapshot knows of a namespace's labels: the
+// npNamespaceLabels returns a namespace's labels from the snapshot; when the
+// snapshot has none for it (the identity may not list namespaces), only the
 // kubernetes.io/metadata.name label the API server sets on every namespace.
-func npNamespaceLabels(ns string) labels.Set {
-	return labels.Set{corev1.LabelMetadataName: ns}
+func npNamespaceLabels(s *snapshot.Snapshot) func(string) labels.Set {
+	return func(ns string) labels.Set {
+		if l, ok := s.NamespaceLabels[ns]; ok {
+			return labels.Set(l)
+		}
+		return labels.Set{corev1.LabelMetadataName: ns}
+	}
 }
 
 // npPeers returns the pods a case names: a Deployment's live pods, or one
 // pod that stands for any pod with the labels given.
 func npPeers(s *snapshot.Snapshot, ns, deploy string, l map[string]string) ([]NPPod, string) {
 	if deploy == "" {
-		return []NPPod{{Namespace: ns, Labels: l, Name: "a pod labelled " + setString(l)}}, ""
+		return []NPPod{{Namespace: ns, Labels: l, Name: "a pod labelled " + setString(l), MayGet: npPodAddrs(s)}}, ""
 	}
 	d := s.Deployment(ns, deploy)
 	if d == nil {
@@ -179,7 +187,7 @@ func npPeers(s *snapshot.Snapshot, ns, deploy string, l map[string]string) ([]NP
 		if !npOwnedBy(p, d.Spec.Selector) {
 			continue
 		}
-		np := NPPod{Namespace: ns, Labels: p.Labels, Name: "pod " + p.Name}
+		np := NPPod{Namespace: ns, Labels: p.Labels, Name: "pod " + p.Name, IPs: npIPs(p)}
 		for _, ctr := range p.Spec.Containers {
 			np.Ports = append(np.Ports, ctr.Ports...)
 		}
@@ -189,6 +197,29 @@ func npPeers(s *snapshot.Snapshot, ns, deploy string, l map[string]string) ([]NP
 		return nil, fmt.Sprintf("Deployment %s has no running pods to evaluate", deploy)
 	}
 	return out, ""
+}
+
+// npIPs returns a pod's addresses.
+func npIPs(p *corev1.Pod) []string {
+	var out []string
+	for _, ip := range p.Status.PodIPs {
+		out = append(out, ip.IP)
+	}
+	if len(out) == 0 && p.Status.PodIP != "" {
+		out = append(out, p.Status.PodIP)
+	}
+	return out
+}
+
+// npPodAddrs returns the addresses of the snapshot's live pods.
+func npPodAddrs(s *snapshot.Snapshot) []string {
+	var out []string
+	for _, p := range s.Pods {
+		if p.DeletionTimestamp == nil {
+			out = append(out, npIPs(p)...)
+		}
+	}
+	return out
 }
 
 func npOwnedBy(p *corev1.Pod, sel *metav1.LabelSelector) bool {
@@ -217,6 +248,12 @@ type NPPod struct {
 	Name string
 	// Ports are the pod's container ports, for named ports in policies.
 	Ports []corev1.ContainerPort
+	// IPs are the pod's addresses, for ipBlock peers; empty for a pod that
+	// stands for any pod with some labels.
+	IPs []string
+	// MayGet are, for a pod without IPs, the addresses it may be given: the
+	// live pods' addresses seen, since pod addresses come and go.
+	MayGet []string
 }
 
 // NPDecision is the outcome of evaluating one connection.
@@ -240,10 +277,10 @@ type NPDecision struct {
 //     rule whose peers and ports both admit it; policies only add;
 //   - a rule with no from/to admits every peer, with no ports every port;
 //   - a peer's podSelector picks pods in the policy's namespace; its
-//     namespaceSelector picks namespaces by label (only
-//     kubernetes.io/metadata.name is known here); both together pick those
-//     pods in those namespaces; an ipBlock is about addresses, and never
-//     matches a pod evaluated by its labels;
+//     namespaceSelector picks namespaces by the labels nsLabels gives; both
+//     together pick those pods in those namespaces; an ipBlock takes in a
+//     pod by its addresses, or, for a pod that stands for any pod with some
+//     labels, by the live pods' addresses it may be given (see npInBlock);
 //   - a port is a number (with endPort, a range) or a container port name
 //     resolved against the destination pod; protocol defaults to TCP.
 func NetworkPolicyEvaluate(pols []*networkingv1.NetworkPolicy, nsLabels func(string) labels.Set, src, dst NPPod, port intstr.IntOrString, proto corev1.Protocol) NPDecision {
@@ -255,7 +292,7 @@ func NetworkPolicyEvaluate(pols []*networkingv1.NetworkPolicy, nsLabels func(str
 	// Egress of the source.
 	out := npSelecting(pols, src, networkingv1.PolicyTypeEgress)
 	if len(out) > 0 {
-		if ok, _ := npAdmits(out, networkingv1.PolicyTypeEgress, src, dst, portNum, portName, proto, nsLabels); !ok {
+		if ok, _, _ := npAdmits(out, networkingv1.PolicyTypeEgress, src, dst, portNum, portName, proto, nsLabels); !ok {
 			return NPDecision{Reason: fmt.Sprintf("%s is isolated for egress by NetworkPolicy %s, and no egress rule admits %s on %s", src.Name, npNames(out), dst.Name, ps),
 				Summary: "refused on egress by NetworkPolicy " + npNames(out)}
 		}
@@ -265,12 +302,12 @@ func NetworkPolicyEvaluate(pols []*networkingv1.NetworkPolicy, nsLabels func(str
 		return NPDecision{Allowed: true, Reason: fmt.Sprintf("no NetworkPolicy selects %s for ingress, so it accepts all traffic", dst.Name),
 			Summary: "the destination is not isolated for ingress"}
 	}
-	ok, by := npAdmits(in, networkingv1.PolicyTypeIngress, dst, src, portNum, portName, proto, nsLabels)
+	ok, by, how := npAdmits(in, networkingv1.PolicyTypeIngress, dst, src, portNum, portName, proto, nsLabels)
 	if !ok {
 		return NPDecision{Reason: fmt.Sprintf("%s is isolated for ingress by NetworkPolicy %s, and no ingress rule admits %s on %s", dst.Name, npNames(in), src.Name, ps),
 			Summary: "refused: isolated for ingress by NetworkPolicy " + npNames(in) + ", no rule admits it"}
 	}
-	return NPDecision{Allowed: true, Reason: fmt.Sprintf("NetworkPolicy %s admits %s to %s on %s", by, src.Name, dst.Name, ps),
+	return NPDecision{Allowed: true, Reason: fmt.Sprintf("NetworkPolicy %s admits %s to %s on %s%s", by, src.Name, dst.Name, ps, how),
 		Summary: "admitted by NetworkPolicy " + by}
 }
 
@@ -336,47 +373,84 @@ func npSelectorMatches(sel *metav1.LabelSelector, l map[string]string) bool {
 
 // npAdmits reports whether any rule, in direction dir, of the policies that
 // select self admits peer on the port; it returns the first admitting policy
-// in the order given.
-func npAdmits(pols []*networkingv1.NetworkPolicy, dir networkingv1.PolicyType, self, peer NPPod, portNum int32, portName string, proto corev1.Protocol, nsLabels func(string) labels.Set) (bool, string) {
+// in the order given, and how it admits peer when by address.
+func npAdmits(pols []*networkingv1.NetworkPolicy, dir networkingv1.PolicyType, self, peer NPPod, portNum int32, portName string, proto corev1.Protocol, nsLabels func(string) labels.Set) (bool, string, string) {
 	// The port is always the destination's: for ingress self is the
 	// destination, for egress peer is.
 	for _, p := range pols {
 		if dir == networkingv1.PolicyTypeIngress {
 			for _, r := range p.Spec.Ingress {
-				if npPeersMatch(r.From, p.Namespace, peer, nsLabels) && npPortsMatch(r.Ports, portNum, portName, proto) {
-					return true, p.Name
+				if ok, how := npPeersMatch(r.From, p.Namespace, peer, nsLabels); ok && npPortsMatch(r.Ports, portNum, portName, proto) {
+					return true, p.Name, how
 				}
 			}
 			continue
 		}
 		for _, r := range p.Spec.Egress {
-			if npPeersMatch(r.To, p.Namespace, peer, nsLabels) && npPortsMatch(r.Ports, portNum, portName, proto) {
-				return true, p.Name
+			if ok, how := npPeersMatch(r.To, p.Namespace, peer, nsLabels); ok && npPortsMatch(r.Ports, portNum, portName, proto) {
+				return true, p.Name, how
+			}
+		}
+	}
+	return false, "", ""
+}
+
+// npPeersMatch reports whether a rule's peers take in pod, and how when by
+// address.
+func npPeersMatch(peers []networkingv1.NetworkPolicyPeer, policyNS string, pod NPPod, nsLabels func(string) labels.Set) (bool, string) {
+	if len(peers) == 0 {
+		return true, ""
+	}
+	for _, peer := range peers {
+		switch {
+		case peer.IPBlock != nil:
+			if how := npInBlock(peer.IPBlock, pod); how != "" {
+				return true, how
+			}
+		case peer.NamespaceSelector != nil:
+			if !npSelectorMatches(peer.NamespaceSelector, nsLabels(pod.Namespace)) {
+				continue
+			}
+			if peer.PodSelector == nil || npSelectorMatches(peer.PodSelector, pod.Labels) {
+				return true, ""
+			}
+		case peer.PodSelector != nil:
+			if pod.Namespace == policyNS && npSelectorMatches(peer.PodSelector, pod.Labels) {
+				return true, ""
 			}
 		}
 	}
 	return false, ""
 }
 
-func npPeersMatch(peers []networkingv1.NetworkPolicyPeer, policyNS string, pod NPPod, nsLabels func(string) labels.Set) bool {
-	if len(peers) == 0 {
-		return true
+// npInBlock says how an ipBlock takes in pod, or "" when it does not: by
+// one of the pod's addresses, or, for a pod without any, by an address it
+// may be given. Network plugins that enforce ipBlock on pod traffic (as
+// kube-router does) match pod addresses this way; the API means ipBlock for
+// addresses outside the cluster, since pod addresses change.
+func npInBlock(b *networkingv1.IPBlock, pod NPPod) string {
+	cidr, err := netip.ParsePrefix(b.CIDR)
+	if err != nil {
+		return ""
 	}
-	for _, peer := range peers {
-		switch {
-		case peer.IPBlock != nil:
-			// Addresses, not pods: never matches a pod evaluated by labels.
-		case peer.NamespaceSelector != nil:
-			if !npSelectorMatches(peer.NamespaceSelector, nsLabels(pod.Namespace)) {
-				continue
-			}
-			if peer.PodSelector == nil || npSelectorMatches(peer.PodSelector, pod.Labels) {
-				return true
-			}
-		case peer.PodSelector != nil:
-			if pod.Namespace == policyNS && npSelectorMatches(peer.PodSelector, pod.Labels) {
-				return true
-			}
+	addrs, whose := pod.IPs, "its address"
+	if len(addrs) == 0 {
+		addrs, whose = pod.MayGet, "the address of a live pod, which it may be given"
+	}
+	for _, a := range addrs {
+		ip, err := netip.ParseAddr(a)
+		if err != nil || !cidr.Contains(ip) || npExcepted(b.Except, ip) {
+			continue
+		}
+		return fmt.Sprintf(" (by address: ipBlock %s holds %s, %s)", b.CIDR, whose, ip)
+	}
+	return ""
+}
+
+func npExcepted(except []string, ip netip.Addr) bool {
+	for _, e := range except {
+		if p, err := netip.ParsePrefix(e); err == nil && p.Contains(ip) {
+			return true
 		}
 	}
 	return false

@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -52,6 +53,12 @@ func TestNetworkPolicyEvaluate(t *testing.T) {
 		[]networkingv1.NetworkPolicyIngressRule{{From: npFrom(networkingv1.NetworkPolicyPeer{PodSelector: npSel("app", "frontend")})}}, nil)
 	denyAll := npPol("deny-all", &metav1.LabelSelector{}, ingress, nil, nil)
 	allowAll := npPol("allow-all", &metav1.LabelSelector{}, ingress, []networkingv1.NetworkPolicyIngressRule{{}}, nil)
+	frontendAt := frontend
+	frontendAt.IPs = []string{"10.244.0.7"}
+	otherMayGet := other
+	otherMayGet.MayGet = []string{"10.244.0.7"}
+	everyAddr := npPol("cidr", npSel("app", "backend"), ingress,
+		[]networkingv1.NetworkPolicyIngressRule{{From: npFrom(networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: "0.0.0.0/0"}})}}, nil)
 	otherNS := npPol("elsewhere", npSel("app", "backend"), ingress, nil, nil)
 	otherNS.Namespace = "monitoring"
 
@@ -99,8 +106,13 @@ func TestNetworkPolicyEvaluate(t *testing.T) {
 			[]networkingv1.NetworkPolicyIngressRule{{From: npFrom(networkingv1.NetworkPolicyPeer{NamespaceSelector: npSel(corev1.LabelMetadataName, "monitoring"), PodSelector: npSel("app", "grafana")})}}, nil)}, monitor, backend, p8080, "", false, "and"},
 		{"empty namespaceSelector: all namespaces", []*networkingv1.NetworkPolicy{npPol("all-ns", npSel("app", "backend"), ingress,
 			[]networkingv1.NetworkPolicyIngressRule{{From: npFrom(networkingv1.NetworkPolicyPeer{NamespaceSelector: &metav1.LabelSelector{}, PodSelector: npSel("app", "prometheus")})}}, nil)}, monitor, backend, p8080, "", true, "all-ns admits"},
-		{"ipBlock never matches a pod by labels", []*networkingv1.NetworkPolicy{npPol("cidr", npSel("app", "backend"), ingress,
-			[]networkingv1.NetworkPolicyIngressRule{{From: npFrom(networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: "0.0.0.0/0"}})}}, nil)}, other, backend, p8080, "", false, "cidr"},
+		{"ipBlock: no address known, none seen", []*networkingv1.NetworkPolicy{everyAddr}, other, backend, p8080, "", false, "cidr"},
+		{"ipBlock holds the pod's address", []*networkingv1.NetworkPolicy{everyAddr}, frontendAt, backend, p8080, "", true, "ipBlock 0.0.0.0/0 holds its address, 10.244.0.7"},
+		{"ipBlock except takes the address out", []*networkingv1.NetworkPolicy{npPol("cidr", npSel("app", "backend"), ingress,
+			[]networkingv1.NetworkPolicyIngressRule{{From: npFrom(networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: "10.244.0.0/16", Except: []string{"10.244.0.0/24"}}})}}, nil)}, frontendAt, backend, p8080, "", false, "cidr"},
+		{"ipBlock of another family", []*networkingv1.NetworkPolicy{npPol("cidr", npSel("app", "backend"), ingress,
+			[]networkingv1.NetworkPolicyIngressRule{{From: npFrom(networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: "::/0"}})}}, nil)}, frontendAt, backend, p8080, "", false, "cidr"},
+		{"ipBlock holds an address a labelled pod may get", []*networkingv1.NetworkPolicy{everyAddr}, otherMayGet, backend, p8080, "", true, "holds the address of a live pod, which it may be given, 10.244.0.7"},
 		{"matchExpressions", []*networkingv1.NetworkPolicy{npPol("expr", npSel("app", "backend"), ingress,
 			[]networkingv1.NetworkPolicyIngressRule{{From: npFrom(networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "app", Operator: metav1.LabelSelectorOpIn, Values: []string{"frontend", "admin-tool"}}}}})}}, nil)}, frontend, backend, p8080, "", true, "expr admits"},
 	}
@@ -195,5 +207,102 @@ func TestNetworkPolicyAllowsParams(t *testing.T) {
 		if _, err := Build("networkPolicyAllows", []byte(params)); err == nil || !strings.Contains(err.Error(), field) {
 			t.Errorf("params %s: error %v, want one naming %s", params, err, field)
 		}
+	}
+}
+
+// A namespaceSelector on a label of the namespace other than its name: the
+// check reads the namespace's labels from the snapshot, as an enforcer does
+// (on kind, kube-router let frontend in while the check, which knew only
+// kubernetes.io/metadata.name, said it was refused).
+func TestNetworkPolicyAllowsNamespaceLabels(t *testing.T) {
+	params := `{cases: [
+	  {name: front, fromDeployment: frontend, toDeployment: backend, port: 8080, expect: allow},
+	  {name: other, fromLabels: {app: other}, toDeployment: backend, port: 8080, expect: deny}]}`
+	snap := &snapshot.Snapshot{}
+	for _, n := range []string{"frontend", "backend"} {
+		d, p := npDeploy(n)
+		snap.Deployments = append(snap.Deployments, d)
+		snap.Pods = append(snap.Pods, p)
+	}
+	snap.NetworkPolicies = []*networkingv1.NetworkPolicy{npPol("by-team", npSel("app", "backend"), nil,
+		[]networkingv1.NetworkPolicyIngressRule{{From: npFrom(networkingv1.NetworkPolicyPeer{
+			NamespaceSelector: npSel("team", "web"), PodSelector: npSel("app", "frontend")})}}, nil)}
+	snap.NetworkPolicies[0].Namespace = "ns"
+	c, err := Build("networkPolicyAllows", []byte(params))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		labels map[string]map[string]string
+		status Status
+		msg    string
+	}{
+		{"labelled namespace", map[string]map[string]string{"ns": {corev1.LabelMetadataName: "ns", "team": "web"}}, Pass, `"front" allow (admitted by NetworkPolicy by-team`},
+		{"other labels", map[string]map[string]string{"ns": {corev1.LabelMetadataName: "ns", "team": "db"}}, Fail, `"front" expected allow`},
+		{"labels unknown: only the name label", nil, Fail, `"front" expected allow`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := *snap
+			s.NamespaceLabels = tc.labels
+			r := c.Run(context.Background(), &Env{Namespace: "ns", Snap: &s})
+			if r.Status != tc.status || !strings.Contains(r.Diagnosis, tc.msg) {
+				t.Errorf("got %s %q, want %s with %q", r.Status, r.Diagnosis, tc.status, tc.msg)
+			}
+		})
+	}
+}
+
+// An ipBlock of every address: kube-router let every pod in, the check said
+// frontend was refused and other kept out. It now matches pod addresses, and
+// a labelled pod by the live pods' addresses it may be given.
+func TestNetworkPolicyAllowsIPBlock(t *testing.T) {
+	params := `{cases: [
+	  {name: front, fromDeployment: frontend, toDeployment: backend, port: 8080, expect: allow},
+	  {name: other, fromLabels: {app: other}, toDeployment: backend, port: 8080, expect: deny}]}`
+	snap := &snapshot.Snapshot{}
+	for i, n := range []string{"frontend", "backend"} {
+		d, p := npDeploy(n)
+		p.Status.PodIP = fmt.Sprintf("10.244.0.%d", i+10)
+		snap.Deployments = append(snap.Deployments, d)
+		snap.Pods = append(snap.Pods, p)
+	}
+	block := func(cidr string) []*networkingv1.NetworkPolicy {
+		p := npPol("by-address", npSel("app", "backend"), nil,
+			[]networkingv1.NetworkPolicyIngressRule{{From: npFrom(networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: cidr}})}}, nil)
+		p.Namespace = "ns"
+		return []*networkingv1.NetworkPolicy{p}
+	}
+	c, err := Build("networkPolicyAllows", []byte(params))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		pols   []*networkingv1.NetworkPolicy
+		want   []string
+		refuse []string
+	}{
+		{"every address", block("0.0.0.0/0"), []string{`"other" expected deny, but NetworkPolicy by-address admits a pod labelled app=other`, "which it may be given"}, []string{`"front" expected`}},
+		{"outside the cluster", block("192.0.2.0/24"), []string{`"front" expected allow`}, []string{`"other" expected`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := *snap
+			s.NetworkPolicies = tc.pols
+			r := c.Run(context.Background(), &Env{Namespace: "ns", Snap: &s})
+			if r.Status != Fail {
+				t.Errorf("got %s %q, want fail", r.Status, r.Diagnosis)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.Diagnosis, w) {
+					t.Errorf("diagnosis %q does not hold %q", r.Diagnosis, w)
+				}
+			}
+			for _, w := range tc.refuse {
+				if strings.Contains(r.Diagnosis, w) {
+					t.Errorf("diagnosis %q holds %q", r.Diagnosis, w)
+				}
+			}
+		})
 	}
 }

@@ -27,13 +27,24 @@ const PodTimeout = 90 * time.Second
 // name. The namespace's deletion removes it.
 func Toolbox(t testing.TB, c *cluster.Cluster, ns, name string) string {
 	t.Helper()
+	return LabelledToolbox(t, c, ns, name, nil)
+}
+
+// LabelledToolbox is Toolbox with more labels on the pod, for a client that
+// NetworkPolicies select by its labels.
+func LabelledToolbox(t testing.TB, c *cluster.Cluster, ns, name string, labels map[string]string) string {
+	t.Helper()
+	l := map[string]string{"k8squest.io/test": "toolbox"}
+	for k, v := range labels {
+		l[k] = v
+	}
 	cs, err := kubernetes.NewForConfig(c.REST)
 	if err != nil {
 		t.Fatalf("kindtest: clientset: %v", err)
 	}
 	zero := int64(0)
 	pod := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"k8squest.io/test": "toolbox"}},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: l},
 		Spec: corev1.PodSpec{
 			TerminationGracePeriodSeconds: &zero,
 			Containers: []corev1.Container{{

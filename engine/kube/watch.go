@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -217,6 +218,22 @@ func (w *Watcher) Snapshot() *snapshot.Snapshot {
 			s.Namespaces = append(s.Namespaces, ns)
 		}
 	}
+	if w.nsVisible {
+		s.NamespaceLabels = w.namespaceLabels()
+	}
 	s.Sort()
 	return s
+}
+
+// namespaceLabels reads every namespace's labels from the cache.
+func (w *Watcher) namespaceLabels() map[string]map[string]string {
+	nss, err := w.cluster.Core().V1().Namespaces().Lister().List(labels.Everything())
+	if err != nil {
+		return nil
+	}
+	out := make(map[string]map[string]string, len(nss))
+	for _, n := range nss {
+		out[n.Name] = n.Labels
+	}
+	return out
 }

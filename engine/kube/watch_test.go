@@ -38,3 +38,32 @@ func TestWatcherSkipsWhatItMayNotList(t *testing.T) {
 		t.Fatalf("snapshot lacks the service or the namespace: %+v", s)
 	}
 }
+
+// TestWatcherNamespaceLabels: the snapshot carries every namespace's labels
+// when the identity may list namespaces, and none when it may not.
+func TestWatcherNamespaceLabels(t *testing.T) {
+	for _, visible := range []bool{true, false} {
+		cs := fake.NewSimpleClientset(
+			&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "p1", Labels: map[string]string{"team": "web"}}},
+			&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "elsewhere", Labels: map[string]string{"team": "db"}}})
+		if !visible {
+			cs.PrependReactor("list", "namespaces", func(k8stesting.Action) (bool, runtime.Object, error) {
+				return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: "namespaces"}, "", nil)
+			})
+		}
+		w := NewWatcher(cs, []string{"p1"})
+		ctx, cancel := context.WithCancel(context.Background())
+		if err := w.Start(ctx); err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		s := w.Snapshot()
+		cancel()
+		switch {
+		case visible && (s.NamespaceLabels["p1"]["team"] != "web" || s.NamespaceLabels["elsewhere"]["team"] != "db"):
+			t.Errorf("namespace labels = %v, want p1 team=web and elsewhere team=db", s.NamespaceLabels)
+		case !visible && s.NamespaceLabels != nil:
+			t.Errorf("namespaces not listable, but labels = %v", s.NamespaceLabels)
+		}
+	}
+}

@@ -29,6 +29,10 @@ type Snapshot struct {
 	NetworkPolicies []*networkingv1.NetworkPolicy
 	// Namespaces lists the watched namespaces that exist.
 	Namespaces []string
+	// NamespaceLabels holds the labels of every namespace of the cluster,
+	// for NetworkPolicy namespaceSelectors; nil when the identity may not
+	// list namespaces.
+	NamespaceLabels map[string]map[string]string
 }
 
 // Service returns the named Service, or nil.
