@@ -1,0 +1,80 @@
+package classroom
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2/bubbletea"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/k8squest/k8squest/ui"
+)
+
+// runTUI runs the session's Bubble Tea program over its terminal: the
+// game for a learner, the board for the instructor.
+func (s *Server) runTUI(st *session) int {
+	m, err := s.model(st)
+	if err != nil {
+		fmt.Fprintf(st.sess.Stderr(), "k8squest: %v\n", err)
+		return 1
+	}
+	opts := append(bubbletea.MakeOptions(st.sess),
+		tea.WithInput(&idleReader{r: st.sess, touch: func() { st.touch(s.cfg.IdleTimeout) }}),
+		tea.WithContext(st.ctx))
+	if noColor(st.sess.Environ()) {
+		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	p := tea.NewProgram(m, opts...)
+	run := bubbletea.MiddlewareWithProgramHandler(func(ssh.Session) *tea.Program { return p })
+	run(func(ssh.Session) {})(st.sess)
+	if msg := s.endMessage(st); msg != "" {
+		fmt.Fprintf(st.sess.Stderr(), "\r\nk8squest: %s\r\n", msg)
+		return 1
+	}
+	return 0
+}
+
+// model is the program a terminal session runs.
+func (s *Server) model(st *session) (tea.Model, error) {
+	if st.role == roleInstructor {
+		m, err := s.cfg.Instructor.Board(st.ctx)
+		if err != nil {
+			return nil, fmt.Errorf("open the board: %w", err)
+		}
+		return m, nil
+	}
+	b, err := s.cfg.Learners.Open(st.ctx, st.name)
+	if err != nil {
+		return nil, fmt.Errorf("open the game of %s: %w", st.name, err)
+	}
+	return ui.New(st.ctx, b, ui.Options{}), nil
+}
+
+// noColor reports whether the client's environment asks for no colour,
+// as NO_COLOR does locally (any non-empty value).
+func noColor(env []string) bool {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "NO_COLOR="); ok && v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// idleReader is the terminal's input; every key read is activity.
+type idleReader struct {
+	r     io.Reader
+	touch func()
+}
+
+// Read implements io.Reader.
+func (r *idleReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if n > 0 {
+		r.touch()
+	}
+	return n, err
+}
