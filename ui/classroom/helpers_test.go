@@ -25,6 +25,7 @@ type rig struct {
 	learners   *fakeLearners
 	instructor *fakeInstructor
 	teacher    gossh.Signer
+	keys       map[string]gossh.Signer
 }
 
 // newKey returns a fresh ed25519 key.
