@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -104,6 +105,8 @@ type dialed struct {
 	banners string
 	// prompts are the keyboard-interactive questions asked.
 	prompts []string
+	// hostKey is the key the server presented.
+	hostKey gossh.PublicKey
 }
 
 // dial logs in; the error is the handshake's.
@@ -133,7 +136,10 @@ func dialAddr(t *testing.T, addr string, l login) (*dialed, error) {
 	}))
 	cfg := &gossh.ClientConfig{
 		User: l.user, Auth: auth,
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+		HostKeyCallback: func(_ string, _ net.Addr, k gossh.PublicKey) error {
+			d.hostKey = k
+			return nil
+		},
 		BannerCallback: func(msg string) error {
 			mu.Lock()
 			defer mu.Unlock()
