@@ -13,6 +13,9 @@ import (
 	"github.com/k8squest/k8squest/ui"
 )
 
+// The size of a terminal that reports none.
+const defaultWidth, defaultHeight = 80, 24
+
 // runTUI runs the session's Bubble Tea program over its terminal: the
 // game for a learner, the board for the instructor.
 func (s *Server) runTUI(st *session) int {
@@ -24,6 +27,11 @@ func (s *Server) runTUI(st *session) int {
 	opts := append(bubbletea.MakeOptions(st.sess),
 		tea.WithInput(&idleReader{r: st.sess, touch: func() { st.touch(s.cfg.IdleTimeout) }}),
 		tea.WithContext(st.ctx))
+	if pty, _, _ := st.sess.Pty(); pty.Window.Width <= 0 || pty.Window.Height <= 0 {
+		// `ssh -tt` without a terminal of its own reports 0×0, and the game
+		// would draw nothing: give it the classic terminal's size.
+		opts = append(opts, tea.WithWindowSize(defaultWidth, defaultHeight))
+	}
 	if noColor(st.sess.Environ()) {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
