@@ -3,12 +3,10 @@ package classroom
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2/bubbletea"
-	"github.com/charmbracelet/colorprofile"
 
 	"github.com/k8squest/k8squest/ui"
 )
@@ -24,6 +22,9 @@ func (s *Server) runTUI(st *session) int {
 		fmt.Fprintf(st.sess.Stderr(), "k8squest: %v\n", err)
 		return 1
 	}
+	// MakeOptions reads the colour profile from the client's environment
+	// (TERM from the pty request, NO_COLOR and COLORTERM if sent), as a
+	// local terminal would give it.
 	opts := append(bubbletea.MakeOptions(st.sess),
 		tea.WithInput(&idleReader{r: st.sess, touch: func() { st.touch(s.cfg.IdleTimeout) }}),
 		tea.WithContext(st.ctx))
@@ -31,9 +32,6 @@ func (s *Server) runTUI(st *session) int {
 		// `ssh -tt` without a terminal of its own reports 0×0, and the game
 		// would draw nothing: give it the classic terminal's size.
 		opts = append(opts, tea.WithWindowSize(defaultWidth, defaultHeight))
-	}
-	if noColor(st.sess.Environ()) {
-		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	p := tea.NewProgram(m, opts...)
 	run := bubbletea.MiddlewareWithProgramHandler(func(ssh.Session) *tea.Program { return p })
@@ -59,17 +57,6 @@ func (s *Server) model(st *session) (tea.Model, error) {
 		return nil, fmt.Errorf("open the game of %s: %w", st.name, err)
 	}
 	return ui.New(st.ctx, b, ui.Options{}), nil
-}
-
-// noColor reports whether the client's environment asks for no colour,
-// as NO_COLOR does locally (any non-empty value).
-func noColor(env []string) bool {
-	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, "NO_COLOR="); ok && v != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // idleReader is the terminal's input; every key read is activity.
