@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -200,6 +201,22 @@ func TestConfigValidate(t *testing.T) {
 	for _, want := range []string{`listen address "2222"`, `workshop name "Bad"`, `join code "x"`, "instructor keys", "Learners and Instructor", "maximum sessions: 0", "idle timeout: -1s"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v, want it to name %q", err, want)
+		}
+	}
+}
+
+// TestFilterMsg: a window of no size becomes 80×24; a suspend resumes at
+// once; other messages pass.
+func TestFilterMsg(t *testing.T) {
+	for in, want := range map[tea.Msg]tea.Msg{
+		tea.WindowSizeMsg{}:                       tea.WindowSizeMsg{Width: 80, Height: 24},
+		tea.WindowSizeMsg{Width: 120}:             tea.WindowSizeMsg{Width: 80, Height: 24},
+		tea.WindowSizeMsg{Width: 120, Height: 40}: tea.WindowSizeMsg{Width: 120, Height: 40},
+		tea.SuspendMsg{}:                          tea.ResumeMsg{},
+		tea.KeyPressMsg{Code: 'q', Text: "q"}:     tea.KeyPressMsg{Code: 'q', Text: "q"},
+	} {
+		if got := filterMsg(nil, in); got != want {
+			t.Errorf("filterMsg(%#v) = %#v, want %#v", in, got, want)
 		}
 	}
 }

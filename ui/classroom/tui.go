@@ -29,10 +29,9 @@ func (s *Server) runTUI(st *session) int {
 		tea.WithInput(&idleReader{r: st.sess, touch: func() { st.touch(s.cfg.IdleTimeout) }}),
 		tea.WithContext(st.ctx))
 	if pty, _, _ := st.sess.Pty(); pty.Window.Width <= 0 || pty.Window.Height <= 0 {
-		// `ssh -tt` without a terminal of its own reports 0×0, and the game
-		// would draw nothing: give it the classic terminal's size.
 		opts = append(opts, tea.WithWindowSize(defaultWidth, defaultHeight))
 	}
+	opts = append(opts, tea.WithFilter(filterMsg))
 	p := tea.NewProgram(m, opts...)
 	run := bubbletea.MiddlewareWithProgramHandler(func(ssh.Session) *tea.Program { return p })
 	run(func(ssh.Session) {})(st.sess)
@@ -41,6 +40,22 @@ func (s *Server) runTUI(st *session) int {
 		return 1
 	}
 	return 0
+}
+
+// filterMsg replaces wish's filter (a program option holds one): a
+// suspend is answered at once, since there is no local shell to suspend
+// to, and a window of no size, which `ssh -tt` without a terminal of its
+// own reports, becomes 80×24, or the game would draw nothing.
+func filterMsg(_ tea.Model, msg tea.Msg) tea.Msg {
+	switch m := msg.(type) {
+	case tea.SuspendMsg:
+		return tea.ResumeMsg{}
+	case tea.WindowSizeMsg:
+		if m.Width <= 0 || m.Height <= 0 {
+			return tea.WindowSizeMsg{Width: defaultWidth, Height: defaultHeight}
+		}
+	}
+	return msg
 }
 
 // model is the program a terminal session runs.
