@@ -30,7 +30,7 @@ type rig struct {
 }
 
 // newKey returns a fresh ed25519 key.
-func newKey(t *testing.T) gossh.Signer {
+func newKey(t testing.TB) gossh.Signer {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -58,7 +58,7 @@ func testConfig(dir string, teacher gossh.PublicKey, l *fakeLearners, in *fakeIn
 }
 
 // startRig starts a server; tune adjusts its configuration.
-func startRig(t *testing.T, tune func(*Config)) *rig {
+func startRig(t testing.TB, tune func(*Config)) *rig {
 	t.Helper()
 	r := &rig{learners: &fakeLearners{}, instructor: &fakeInstructor{}, teacher: newKey(t)}
 	r.cfg = testConfig(t.TempDir(), r.teacher.PublicKey(), r.learners, r.instructor)
@@ -70,7 +70,7 @@ func startRig(t *testing.T, tune func(*Config)) *rig {
 }
 
 // serve starts r's server from r.cfg and stops it when the test ends.
-func (r *rig) serve(t *testing.T) {
+func (r *rig) serve(t testing.TB) {
 	t.Helper()
 	srv, err := New(r.cfg)
 	if err != nil {
@@ -110,13 +110,13 @@ type dialed struct {
 }
 
 // dial logs in; the error is the handshake's.
-func (r *rig) dial(t *testing.T, l login) (*dialed, error) {
+func (r *rig) dial(t testing.TB, l login) (*dialed, error) {
 	t.Helper()
 	return dialAddr(t, r.addr, l)
 }
 
 // dialAddr logs in to addr.
-func dialAddr(t *testing.T, addr string, l login) (*dialed, error) {
+func dialAddr(t testing.TB, addr string, l login) (*dialed, error) {
 	t.Helper()
 	d := &dialed{}
 	var mu sync.Mutex
@@ -158,7 +158,7 @@ func dialAddr(t *testing.T, addr string, l login) (*dialed, error) {
 }
 
 // mustDial logs in or fails the test.
-func (r *rig) mustDial(t *testing.T, l login) *gossh.Client {
+func (r *rig) mustDial(t testing.TB, l login) *gossh.Client {
 	t.Helper()
 	d, err := r.dial(t, l)
 	if err != nil {
@@ -168,7 +168,7 @@ func (r *rig) mustDial(t *testing.T, l login) *gossh.Client {
 }
 
 // refused logs in, expects a refusal and returns the banners shown.
-func (r *rig) refused(t *testing.T, l login) string {
+func (r *rig) refused(t testing.TB, l login) string {
 	t.Helper()
 	d, err := r.dial(t, l)
 	if err == nil {
@@ -184,7 +184,7 @@ type ran struct {
 }
 
 // run runs one command over c.
-func run(t *testing.T, c *gossh.Client, cmd string) ran {
+func run(t testing.TB, c *gossh.Client, cmd string) ran {
 	t.Helper()
 	s, err := c.NewSession()
 	if err != nil {
@@ -226,7 +226,7 @@ func (b *syncBuffer) String() string {
 }
 
 // waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+func waitFor(t testing.TB, what string, d time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for !cond() {
@@ -247,7 +247,7 @@ type terminal struct {
 }
 
 // openTerminal starts an interactive session of w×h with env set.
-func openTerminal(t *testing.T, c *gossh.Client, w, h int, env map[string]string) *terminal {
+func openTerminal(t testing.TB, c *gossh.Client, w, h int, env map[string]string) *terminal {
 	t.Helper()
 	s, err := c.NewSession()
 	if err != nil {
@@ -277,7 +277,7 @@ func openTerminal(t *testing.T, c *gossh.Client, w, h int, env map[string]string
 }
 
 // waitOutput waits until the terminal's output holds every word.
-func (tm *terminal) waitOutput(t *testing.T, words ...string) {
+func (tm *terminal) waitOutput(t testing.TB, words ...string) {
 	t.Helper()
 	waitFor(t, "the screen to show "+strings.Join(words, ", "), 15*time.Second, func() bool {
 		out := tm.out.String()
@@ -291,7 +291,7 @@ func (tm *terminal) waitOutput(t *testing.T, words ...string) {
 }
 
 // wait waits for the session to end and returns its exit status.
-func (tm *terminal) wait(t *testing.T, d time.Duration) int {
+func (tm *terminal) wait(t testing.TB, d time.Duration) int {
 	t.Helper()
 	select {
 	case err := <-tm.done:
