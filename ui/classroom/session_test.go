@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/exp/golden"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -129,12 +130,41 @@ func TestTerminalResize(t *testing.T) {
 	c := r.mustDial(t, login{"alice", newKey(t), testCode})
 	tm := openTerminal(t, c, 100, 30, map[string]string{"NO_COLOR": "1"})
 	tm.waitOutput(t, "Headless")
-	wide := strings.Repeat("─", 114) // the box at 120 columns, less the frame
-	if strings.Contains(tm.out.String(), wide) {
-		t.Fatal("the box is already 120 columns wide at 100")
-	}
+	border := func(w int) string { return "╭" + strings.Repeat("─", w-6) + "╮" } // the box less the frame
+	tm.waitScreen(t, 100, 30, border(100))
 	if err := tm.s.WindowChange(30, 120); err != nil {
 		t.Fatal(err)
 	}
-	tm.waitOutput(t, wide)
+	tm.waitScreen(t, 120, 30, border(120))
+}
+
+// waitScreen waits until the w×h screen the output draws holds every line.
+func (tm *terminal) waitScreen(t *testing.T, w, h int, lines ...string) {
+	t.Helper()
+	var last string
+	defer func() {
+		if t.Failed() {
+			t.Logf("the screen:\n%s", last)
+		}
+	}()
+	waitFor(t, "the screen to show "+strings.Join(lines, ", "), 15*time.Second, func() bool {
+		last = newScreen(w, h).replay(tm.out.String()).String()
+		for _, l := range lines {
+			if !strings.Contains("\n"+strings.ReplaceAll(last, "\n", " \n")+" ", " "+l+" ") {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// TestGoldenLearnerScreen: the screen a learner sees over SSH once the
+// game is up, as the terminal draws it (regenerate with -update).
+func TestGoldenLearnerScreen(t *testing.T) {
+	r := startRig(t, nil)
+	c := r.mustDial(t, login{"alice", newKey(t), testCode})
+	tm := openTerminal(t, c, 100, 30, map[string]string{"NO_COLOR": "1"})
+	tm.waitScreen(t, 100, 30, "cluster: fakecluster-alice")
+	tm.waitOutput(t, "enter briefing")
+	golden.RequireEqual(t, []byte(newScreen(100, 30).replay(tm.out.String()).String()+"\n"))
 }
