@@ -111,6 +111,9 @@ func (a *authConn) bind(conn gossh.ConnMetadata, name string, key gossh.PublicKe
 	switch {
 	case errors.Is(err, ErrNameTaken):
 		return nil, banner(fmt.Sprintf("the name %q was just taken by another learner's key: log in with a name of your own", name))
+	case errors.Is(err, ErrRosterFull):
+		s.cfg.Log.Warn("workshop full", "name", name, "max", s.cfg.MaxLearners)
+		return nil, banner(fmt.Sprintf("workshop %s is full: the cluster holds %d learners and %d have joined; tell your instructor", s.cfg.Workshop, s.cfg.MaxLearners, s.cfg.MaxLearners))
 	case err != nil:
 		s.cfg.Log.Error("save the roster", "name", name, "err", err)
 		return nil, banner("the server could not save your name: tell your instructor (" + err.Error() + ")")

@@ -2,6 +2,8 @@ package classroom
 
 import (
 	"encoding/json"
+	"io"
+	"net"
 	"os"
 	"strings"
 	"sync"
@@ -159,4 +161,39 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+}
+
+// TestWorkshopFull: beyond the learners the cluster holds, a new name is
+// refused at login with a message, and not bound; those who joined keep
+// logging in.
+func TestWorkshopFull(t *testing.T) {
+	r := startRig(t, func(c *Config) { c.MaxLearners = 1 })
+	alice := newKey(t)
+	r.mustDial(t, login{"alice", alice, testCode})
+	banners := r.refused(t, login{"bob", newKey(t), testCode})
+	if !strings.Contains(banners, "workshop ws is full: the cluster holds 1 learners and 1 have joined") {
+		t.Fatalf("message = %q", banners)
+	}
+	if r.srv.Roster().Has("bob") {
+		t.Fatal("bob was bound beyond the limit")
+	}
+	r.mustDial(t, login{"alice", alice, testCode})
+}
+
+// TestHandshakeTimeout: a client that connects and never logs in is cut
+// off after the handshake timeout.
+func TestHandshakeTimeout(t *testing.T) {
+	r := startRig(t, func(c *Config) { c.HandshakeTimeout = 300 * time.Millisecond })
+	conn, err := net.Dial("tcp", r.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.SetReadDeadline(time.Now().Add(15 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.Copy(io.Discard, conn)
+	if err != nil {
+		t.Fatalf("the server kept a silent client for 15s: %v", err)
+	}
 }

@@ -37,6 +37,10 @@ type Config struct {
 	Instructor Instructor
 	Presence   Presence
 
+	// MaxLearners caps the names the roster binds: how many learners the
+	// cluster holds. A learner beyond it is refused at login with a
+	// message, never left waiting on a Pending pod. 0 means no cap.
+	MaxLearners int
 	// MaxSessions caps the learners' sessions open at once; the
 	// instructor's do not count, so the instructor can always get in.
 	MaxSessions int
@@ -108,6 +112,9 @@ func (c *Config) validateLimits() []error {
 		if d <= 0 {
 			errs = append(errs, fmt.Errorf("%s: %s is not a positive duration", name, d))
 		}
+	}
+	if c.MaxLearners < 0 {
+		errs = append(errs, fmt.Errorf("maximum learners: %d is negative", c.MaxLearners))
 	}
 	if c.MaxSessions <= 0 {
 		errs = append(errs, fmt.Errorf("maximum sessions: %d is not positive", c.MaxSessions))

@@ -20,13 +20,19 @@ const rosterSchema = 1
 // ErrNameTaken is returned by Bind when the name is bound to another key.
 var ErrNameTaken = errors.New("name is bound to another key")
 
+// ErrRosterFull is returned by Bind when the roster holds as many
+// learners as its limit.
+var ErrRosterFull = errors.New("the workshop is full")
+
 // Roster binds each learner's name to the public key of their first
 // session. It is kept in one JSON file, replaced atomically on every
 // change, so a crash of the server never loses or corrupts a binding.
 type Roster struct {
 	path string
-	mu   sync.Mutex
-	doc  rosterDoc
+	// limit caps the learners, 0 for none.
+	limit int
+	mu    sync.Mutex
+	doc   rosterDoc
 }
 
 // rosterDoc is the roster file.
@@ -89,12 +95,21 @@ func (r *Roster) decode(data []byte, workshop string) error {
 	return nil
 }
 
+// SetLimit caps the number of learners; 0 removes the cap. Names already
+// bound stay.
+func (r *Roster) SetLimit(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.limit = n
+}
+
 // Path is the roster file.
 func (r *Roster) Path() string { return r.path }
 
 // Bind binds name to key if name is free. It returns nil when key is (now)
-// name's key and an error wrapping ErrNameTaken when name is bound to
-// another key. A new binding is on disk before Bind returns.
+// name's key, an error wrapping ErrNameTaken when name is bound to another
+// key, and one wrapping ErrRosterFull when a new name would pass the
+// limit. A new binding is on disk before Bind returns.
 func (r *Roster) Bind(name string, key gossh.PublicKey, now time.Time) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -103,6 +118,9 @@ func (r *Roster) Bind(name string, key gossh.PublicKey, now time.Time) error {
 			return nil
 		}
 		return fmt.Errorf("bind %q: %w", name, ErrNameTaken)
+	}
+	if r.limit > 0 && len(r.doc.Learners) >= r.limit {
+		return fmt.Errorf("bind %q: %w: %d learners have joined, as many as the cluster holds", name, ErrRosterFull, len(r.doc.Learners))
 	}
 	r.doc.Learners[name] = &RosterEntry{
 		Key:         strings.TrimSpace(string(gossh.MarshalAuthorizedKey(key))),

@@ -50,6 +50,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	roster.SetLimit(cfg.MaxLearners)
 	s := &Server{
 		cfg: cfg, roster: roster, hostKey: signer.PublicKey(),
 		limiter: newLimiter(cfg.AuthBurst, cfg.AuthRefill, 10000),
