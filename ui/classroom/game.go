@@ -22,6 +22,11 @@ type Learners interface {
 	// to a pod in the learner's namespace, or explains the kubeconfig
 	// route. An error (such as "the cluster holds 50 learners") is shown
 	// to the learner as it is.
+	//
+	// A learner who reconnects gets a new Open, possibly while the old
+	// session's game is still shutting down (its ctx is cancelled first):
+	// the backend resumes their level and clock from what it keeps. What
+	// it holds for the session is freed when ctx ends.
 	Open(ctx context.Context, name string) (ui.Backend, error)
 	// Kubeconfig writes the kubeconfig of learner name's player identity,
 	// pointing at the advertised API address, to out.
