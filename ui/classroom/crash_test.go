@@ -55,7 +55,7 @@ func serveHelper(dir string) error {
 }
 
 // startChild starts a server process on dir and returns its address.
-func startChild(t *testing.T, dir string) (*exec.Cmd, string) {
+func startChild(t testing.TB, dir string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), helperDirEnv+"="+dir)
