@@ -197,3 +197,46 @@ func TestHandshakeTimeout(t *testing.T) {
 		t.Fatalf("the server kept a silent client for 15s: %v", err)
 	}
 }
+
+// TestConnectionCap: beyond the cap a new connection is closed at once,
+// before the handshake; when one closes, there is room again.
+func TestConnectionCap(t *testing.T) {
+	r := startRig(t, func(c *Config) { c.MaxConnections = 2 })
+	greets := func(conn net.Conn) bool {
+		if err := conn.SetReadDeadline(time.Now().Add(10 * time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 16)
+		_, err := io.ReadFull(conn, buf)
+		return err == nil && strings.HasPrefix(string(buf), "SSH-2.0-k8squest")
+	}
+	var held []net.Conn
+	for range 2 {
+		conn, err := net.Dial("tcp", r.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if !greets(conn) {
+			t.Fatal("a connection within the cap got no SSH greeting")
+		}
+		held = append(held, conn)
+	}
+	extra, err := net.Dial("tcp", r.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer extra.Close()
+	if greets(extra) {
+		t.Fatal("a third connection was served with a cap of 2")
+	}
+	held[0].Close()
+	waitFor(t, "a place to free up", 10*time.Second, func() bool {
+		conn, err := net.Dial("tcp", r.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		return greets(conn)
+	})
+}

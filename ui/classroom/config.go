@@ -44,6 +44,8 @@ type Config struct {
 	// MaxSessions caps the learners' sessions open at once; the
 	// instructor's do not count, so the instructor can always get in.
 	MaxSessions int
+	// MaxConnections caps the connections open at once, logged in or not.
+	MaxConnections int
 	// IdleTimeout ends a terminal session after this long without a key
 	// pressed, and a connection after this long without any traffic.
 	IdleTimeout time.Duration
@@ -64,7 +66,8 @@ type Config struct {
 }
 
 // DefaultConfig returns the defaults: loopback on port 2222, the state
-// under $XDG_STATE_HOME/k8squest/classroom, 100 sessions, 30 minutes idle,
+// under $XDG_STATE_HOME/k8squest/classroom, 100 sessions and 256
+// connections, 30 minutes idle,
 // 8 hours at most, 2 minutes to log in, 5 wrong codes at once then one
 // every 10 seconds.
 func DefaultConfig() Config {
@@ -73,6 +76,7 @@ func DefaultConfig() Config {
 		StateDir:         filepath.Join(xdg.StateDir(), "classroom"),
 		Workshop:         "workshop",
 		MaxSessions:      100,
+		MaxConnections:   256,
 		IdleTimeout:      30 * time.Minute,
 		MaxSession:       8 * time.Hour,
 		HandshakeTimeout: 2 * time.Minute,
@@ -118,6 +122,9 @@ func (c *Config) validateLimits() []error {
 	}
 	if c.MaxSessions <= 0 {
 		errs = append(errs, fmt.Errorf("maximum sessions: %d is not positive", c.MaxSessions))
+	}
+	if c.MaxConnections <= 0 {
+		errs = append(errs, fmt.Errorf("maximum connections: %d is not positive", c.MaxConnections))
 	}
 	if c.AuthBurst <= 0 {
 		errs = append(errs, fmt.Errorf("auth burst: %d is not positive", c.AuthBurst))

@@ -64,6 +64,7 @@ func New(cfg Config) (*Server, error) {
 		ServerConfigCallback: s.serverConfig,
 		IdleTimeout:          cfg.IdleTimeout,
 		HandshakeTimeout:     cfg.HandshakeTimeout,
+		ConnCallback:         (&connGate{max: int64(cfg.MaxConnections)}).admit,
 	}
 	return s, nil
 }
