@@ -14,6 +14,9 @@ type screen struct {
 	cells    [][]rune
 	row, col int
 	last     rune
+	// unknown are the control sequences the replayer does not know, so a
+	// test can fail saying so instead of comparing a wrong screen.
+	unknown []string
 }
 
 // newScreen returns a blank screen of w×h.
@@ -55,6 +58,20 @@ func (s *screen) escape(rs []rune, i int) int {
 			s.csi(string(rs[i+1:j]), rs[j])
 		}
 		return j
+	case 'M': // reverse index: up a row, scrolling down at the top
+		if s.row == 0 {
+			s.insertLines(0, 1)
+		} else {
+			s.row--
+		}
+		return i
+	case 'D': // index: down a row, scrolling up at the bottom
+		if s.row == len(s.cells)-1 {
+			s.deleteLines(0, 1)
+		} else {
+			s.row++
+		}
+		return i
 	case ']': // OSC, to BEL or ST
 		for j := i + 1; j < len(rs); j++ {
 			if rs[j] == 0x07 || rs[j] == '\\' && rs[j-1] == 0x1b {
@@ -91,12 +108,33 @@ func (s *screen) csi(params string, final rune) {
 		s.move(s.row, s.col+n(0, 1))
 	case 'D':
 		s.move(s.row, s.col-n(0, 1))
-	case 'G':
+	case 'G', '`':
 		s.move(s.row, n(0, 1)-1)
+	case 'd':
+		s.move(n(0, 1)-1, s.col)
+	case 'e':
+		s.move(s.row+n(0, 1), s.col)
+	case 'a':
+		s.move(s.row, s.col+n(0, 1))
 	case 'X':
 		s.erase(s.row, s.col, s.col+n(0, 1))
 	case 'K':
-		s.erase(s.row, s.col, len(s.cells[0]))
+		from, to := s.col, len(s.cells[0])
+		switch params {
+		case "1":
+			from, to = 0, s.col+1
+		case "2":
+			from = 0
+		}
+		s.erase(s.row, from, to)
+	case 'L':
+		s.insertLines(s.row, n(0, 1))
+	case 'M':
+		s.deleteLines(s.row, n(0, 1))
+	case 'S':
+		s.deleteLines(0, n(0, 1))
+	case 'T':
+		s.insertLines(0, n(0, 1))
 	case 'J':
 		if params == "2" {
 			for r := range s.cells {
@@ -107,6 +145,9 @@ func (s *screen) csi(params string, final rune) {
 		for range n(0, 1) {
 			s.put(s.last)
 		}
+	case 'm': // colours and attributes
+	default:
+		s.unknown = append(s.unknown, "ESC["+params+string(final))
 	}
 }
 
@@ -129,6 +170,24 @@ func (s *screen) put(r rune) {
 func (s *screen) erase(row, a, b int) {
 	for c := a; c < min(b, len(s.cells[row])); c++ {
 		s.cells[row][c] = ' '
+	}
+}
+
+// insertLines inserts k blank rows at row, pushing the rows below down
+// and off the bottom.
+func (s *screen) insertLines(row, k int) {
+	for range k {
+		copy(s.cells[row+1:], s.cells[row:len(s.cells)-1])
+		s.cells[row] = []rune(strings.Repeat(" ", len(s.cells[0])))
+	}
+}
+
+// deleteLines deletes k rows at row, pulling the rows below up and
+// blanking the bottom.
+func (s *screen) deleteLines(row, k int) {
+	for range k {
+		copy(s.cells[row:], s.cells[row+1:])
+		s.cells[len(s.cells)-1] = []rune(strings.Repeat(" ", len(s.cells[0])))
 	}
 }
 

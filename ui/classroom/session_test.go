@@ -166,5 +166,14 @@ func TestGoldenLearnerScreen(t *testing.T) {
 	tm := openTerminal(t, c, 100, 30, map[string]string{"NO_COLOR": "1"})
 	tm.waitScreen(t, 100, 30, "cluster: fakecluster-alice")
 	tm.waitOutput(t, "enter briefing")
-	golden.RequireEqual(t, []byte(newScreen(100, 30).replay(tm.out.String()).String()+"\n"))
+	defer func() {
+		if t.Failed() {
+			t.Logf("raw %q", tm.out.String())
+		}
+	}()
+	scr := newScreen(100, 30).replay(tm.out.String())
+	if len(scr.unknown) > 0 {
+		t.Fatalf("the screen replayer does not know %q: teach it (screen_test.go)", scr.unknown)
+	}
+	golden.RequireEqual(t, []byte(scr.String()+"\n"))
 }
