@@ -70,7 +70,8 @@ func (o *openSSH) command(user string, args ...string) *exec.Cmd {
 
 // TestOpenSSHAskpass: OpenSSH's client asks the join code at the
 // keyboard-interactive prompt, SSH_ASKPASS answers it, and a command
-// returns JSON; a wrong code is refused with the server's message.
+// returns JSON; a wrong code, and a taken name, are refused with the
+// server's message on ssh's standard error.
 func TestOpenSSHAskpass(t *testing.T) {
 	r := startRig(t, nil)
 	o := newOpenSSH(t, r.addr, testCode)
@@ -97,6 +98,13 @@ func TestOpenSSHAskpass(t *testing.T) {
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || !strings.Contains(errOut.String(), "wrong join code for workshop ws") {
 		t.Fatalf("wrong code: %v, stderr %q", err, errOut.String())
+	}
+	thief := newOpenSSH(t, r.addr, testCode)
+	cmd = thief.command("alice", "progress")
+	errOut.Reset()
+	cmd.Stderr = &errOut
+	if err := cmd.Run(); !errors.As(err, &exit) || !strings.Contains(errOut.String(), `the name "alice" is taken`) {
+		t.Fatalf("alice with another key: %v, stderr %q", err, errOut.String())
 	}
 }
 
