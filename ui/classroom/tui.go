@@ -1,0 +1,90 @@
+package classroom
+
+import (
+	"fmt"
+	"io"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2/bubbletea"
+
+	"github.com/k8squest/k8squest/ui"
+)
+
+// The size of a terminal that reports none.
+const defaultWidth, defaultHeight = 80, 24
+
+// runTUI runs the session's Bubble Tea program over its terminal: the
+// game for a learner, the board for the instructor.
+func (s *Server) runTUI(st *session) int {
+	m, err := s.model(st)
+	if err != nil {
+		fmt.Fprintf(st.sess.Stderr(), "k8squest: %v\n", err)
+		return 1
+	}
+	// MakeOptions reads the colour profile from the client's environment
+	// (TERM from the pty request, NO_COLOR and COLORTERM if sent), as a
+	// local terminal would give it.
+	opts := append(bubbletea.MakeOptions(st.sess),
+		tea.WithInput(&idleReader{r: st.sess, touch: func() { st.touch(s.cfg.IdleTimeout) }}),
+		tea.WithContext(st.ctx))
+	if pty, _, _ := st.sess.Pty(); pty.Window.Width <= 0 || pty.Window.Height <= 0 {
+		opts = append(opts, tea.WithWindowSize(defaultWidth, defaultHeight))
+	}
+	opts = append(opts, tea.WithFilter(filterMsg))
+	p := tea.NewProgram(m, opts...)
+	run := bubbletea.MiddlewareWithProgramHandler(func(ssh.Session) *tea.Program { return p })
+	run(func(ssh.Session) {})(st.sess)
+	if msg := s.endMessage(st); msg != "" {
+		fmt.Fprintf(st.sess.Stderr(), "\r\nk8squest: %s\r\n", msg)
+		return 1
+	}
+	return 0
+}
+
+// filterMsg replaces wish's filter (a program option holds one): a
+// suspend is answered at once, since there is no local shell to suspend
+// to, and a window of no size, which `ssh -tt` without a terminal of its
+// own reports, becomes 80×24, or the game would draw nothing.
+func filterMsg(_ tea.Model, msg tea.Msg) tea.Msg {
+	switch m := msg.(type) {
+	case tea.SuspendMsg:
+		return tea.ResumeMsg{}
+	case tea.WindowSizeMsg:
+		if m.Width <= 0 || m.Height <= 0 {
+			return tea.WindowSizeMsg{Width: defaultWidth, Height: defaultHeight}
+		}
+	}
+	return msg
+}
+
+// model is the program a terminal session runs.
+func (s *Server) model(st *session) (tea.Model, error) {
+	if st.role == roleInstructor {
+		m, err := s.cfg.Instructor.Board(st.ctx)
+		if err != nil {
+			return nil, fmt.Errorf("open the board: %w", err)
+		}
+		return m, nil
+	}
+	b, err := s.cfg.Learners.Open(st.ctx, st.name)
+	if err != nil {
+		return nil, fmt.Errorf("open the game of %s: %w", st.name, err)
+	}
+	return ui.New(st.ctx, b, ui.Options{}), nil
+}
+
+// idleReader is the terminal's input; every key read is activity.
+type idleReader struct {
+	r     io.Reader
+	touch func()
+}
+
+// Read implements io.Reader.
+func (r *idleReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if n > 0 {
+		r.touch()
+	}
+	return n, err
+}
