@@ -32,6 +32,7 @@ step "docker network kind ($BRIDGE)" ensure_network
 step "node image" "$HERE/nodeimage.sh"
 step "busybox with the small nslookup" "$HERE/busybox.sh"
 step "stand-in images" "$HERE/standins.sh"
+step "Traefik, the kind suite's Ingress controller" "$HERE/traefik.sh"
 
 CONFIG=$STATE/kind-config.yaml
 cat >"$CONFIG" <<'YAML'
@@ -60,6 +61,7 @@ load_standins() {
 }
 if (cd "$REPO" && go run ./scripts/kind/loadimages -exists) 2>/dev/null; then
 	step "load stand-ins into the kind cluster" load_standins
+	step "load Traefik into the kind cluster" "$HERE/traefik.sh" load
 else
 	log "no kind cluster yet: after \`k8squest cluster up --provider kind\`, run scripts/kind/up.sh again to load the stand-in images"
 fi

@@ -1,0 +1,129 @@
+//go:build kind
+
+package levels_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/kindtest"
+)
+
+// Answers that tell who answered a request sent through the controller.
+const (
+	// traefikNotFound is the body of Traefik's own 404: no router matched.
+	traefikNotFound = "404 page not found"
+	// nginxPage is in the page of the nginx stand-in web-app runs.
+	nginxPage = "Welcome to nginx!"
+	// httpdNotFound is in busybox httpd's 404 page: the request reached
+	// web-app, which has no such file.
+	httpdNotFound = "<TITLE>404 Not Found</TITLE>"
+)
+
+// viaIngress is a shell command that sends GET path with Host host to the
+// Ingress controller and succeeds when the status line holds status and
+// the answer holds want. It prints the answer either way.
+func viaIngress(ing kindtest.Ingress, host, path string, status int, want string) string {
+	return fmt.Sprintf(`printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' | nc -w 3 %s %d >/tmp/answer; `+
+		`cat /tmp/answer; head -1 /tmp/answer | grep -q ' %d ' && grep -qF %q /tmp/answer`,
+		path, host, ing.Host, ing.Port, status, want)
+}
+
+// servedBy waits until the controller's access log shows a request for
+// path of host answered with 200 by a router of the rig's namespace and
+// one of web-app's pods, and returns that line.
+func (r *rig) servedBy(ing kindtest.Ingress, path string) string {
+	r.t.Helper()
+	pods := r.podIPsOf("app=web-app")
+	var line string
+	ctx, cancel := context.WithTimeout(context.Background(), trafficTimeout)
+	defer cancel()
+	for ctx.Err() == nil {
+		tail := int64(200)
+		raw, err := r.cs.CoreV1().Pods(kindtest.IngressNamespace).GetLogs(ing.Pod, &corev1.PodLogOptions{TailLines: &tail}).DoRaw(ctx)
+		if err == nil {
+			for _, l := range strings.Split(string(raw), "\n") {
+				if !strings.Contains(l, `"GET `+path+` HTTP/1.0" 200 `) || !strings.Contains(l, `"`+r.ns+`-`) {
+					continue
+				}
+				for _, ip := range pods {
+					if strings.Contains(l, `"http://`+ip+`:80"`) {
+						line = l
+					}
+				}
+			}
+		}
+		if line != "" {
+			return line
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	r.t.Fatalf("no line of the controller's access log shows GET %s answered 200 by a router of %s and a pod of web-app (%v)", path, r.ns, pods)
+	return ""
+}
+
+// Level 24 through a real Ingress controller (Traefik, its Kubernetes
+// Ingress provider), from a pod to the controller's Service: whenever the
+// game's ingressRoutes check passes, http://myapp.local/ reaches web-app's
+// pods, and whenever it fails, the controller answers 404 itself.
+func TestKindTrafficLevel24(t *testing.T) {
+	t.Parallel()
+	myappLocal.Lock()
+	t.Cleanup(myappLocal.Unlock)
+	r := setUp(t, 24)
+	ing := kindtest.IngressController(t, r.c)
+	tb := r.toolbox()
+	root := func(status int, want string) { r.traffic(tb, viaIngress(ing, "myapp.local", "/", status, want), true) }
+
+	// Broken: the rule routes /api only; / gets the controller's own 404,
+	// while /api does reach web-app (whose httpd has no /api).
+	r.until(60*time.Second, "the broken state", is("route", check.Fail, "http://myapp.local/ matches no rule of Ingress web-ingress", "/api Prefix", "no defaultBackend"))
+	root(404, traefikNotFound)
+	r.traffic(tb, viaIngress(ing, "myapp.local", "/api", 404, httpdNotFound), true)
+
+	// An alternative fix: keep /api, add / (the port by its name).
+	r.semPatch("Ingress", "web-ingress", `[{"op":"add","path":"/spec/rules/0/http/paths/-","value":
+		{"path":"/","pathType":"Prefix","backend":{"service":{"name":"web-service","port":{"name":"http"}}}}}]`, true)
+	r.until(60*time.Second, "passing with a second path", all(passed, is("route", check.Pass, "path / Prefix", "port 80")))
+	root(200, nginxPage)
+	t.Logf("access log: %s", r.servedBy(ing, "/"))
+
+	r.resetLevel() // which removes the toolbox too
+	tb = r.toolboxNamed("toolbox-after-reset")
+	r.until(60*time.Second, "the broken state after reset", is("route", check.Fail, "matches no rule", "/api Prefix"))
+	root(404, traefikNotFound)
+
+	// Wrong fixes. The container port: Traefik finds no such Service port
+	// and makes no router.
+	r.semPatch("Ingress", "web-ingress", `[{"op":"replace","path":"/spec/rules/0/http/paths/0/path","value":"/"},
+		{"op":"replace","path":"/spec/rules/0/http/paths/0/backend/service/port/number","value":8080}]`, true)
+	r.until(60*time.Second, "failing on the port", is("route", check.Fail, "Service web-service has no port 8080; it declares 80 (http)"))
+	root(404, traefikNotFound)
+	// Another host: the route is live, for that name only.
+	r.semPatch("Ingress", "web-ingress", `[{"op":"replace","path":"/spec/rules/0/http/paths/0/backend/service/port/number","value":80},
+		{"op":"replace","path":"/spec/rules/0/host","value":"myapp.com"}]`, true)
+	r.until(60*time.Second, "failing on the host", is("route", check.Fail, "no rule's host matches myapp.local; hosts are myapp.com"))
+	r.traffic(tb, viaIngress(ing, "myapp.com", "/", 200, nginxPage), true)
+	root(404, traefikNotFound)
+
+	// The solution.
+	r.applySolution()
+	r.until(60*time.Second, "passing after the fix", all(passed, is("route", check.Pass, "routes to Service web-service port 80", "path / Prefix")))
+	root(200, nginxPage)
+	t.Logf("access log: %s", r.servedBy(ing, "/"))
+	r.traffic(tb, viaIngress(ing, "myapp.local", "/about", 404, httpdNotFound), true)
+
+	r.resetLevel()
+	tb = r.toolboxNamed("toolbox-after-second-reset")
+	r.until(60*time.Second, "the broken state after the second reset", is("route", check.Fail, "matches no rule", "/api Prefix"))
+	root(404, traefikNotFound)
+}
