@@ -10,6 +10,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/kindtest"
@@ -36,9 +38,10 @@ func viaIngress(ing kindtest.Ingress, host, path string, status int, want string
 }
 
 // servedBy waits until the controller's access log shows a request for
-// path of host answered with 200 by a router of the rig's namespace and
-// one of web-app's pods, and returns that line.
-func (r *rig) servedBy(ing kindtest.Ingress, path string) string {
+// path answered with 200 by router (ROUTER@kubernetes, where Traefik names
+// an Ingress's router NAMESPACE-INGRESS[-HOST]) and one of web-app's pods,
+// and returns that line.
+func (r *rig) servedBy(ing kindtest.Ingress, path, router string) string {
 	r.t.Helper()
 	pods := r.podIPsOf("app=web-app")
 	var line string
@@ -49,7 +52,7 @@ func (r *rig) servedBy(ing kindtest.Ingress, path string) string {
 		raw, err := r.cs.CoreV1().Pods(kindtest.IngressNamespace).GetLogs(ing.Pod, &corev1.PodLogOptions{TailLines: &tail}).DoRaw(ctx)
 		if err == nil {
 			for _, l := range strings.Split(string(raw), "\n") {
-				if !strings.Contains(l, `"GET `+path+` HTTP/1.0" 200 `) || !strings.Contains(l, `"`+r.ns+`-`) {
+				if !strings.Contains(l, `"GET `+path+` HTTP/1.0" 200 `) || !strings.Contains(l, `"`+router+`@kubernetes"`) {
 					continue
 				}
 				for _, ip := range pods {
@@ -67,21 +70,54 @@ func (r *rig) servedBy(ing kindtest.Ingress, path string) string {
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	r.t.Fatalf("no line of the controller's access log shows GET %s answered 200 by a router of %s and a pod of web-app (%v)", path, r.ns, pods)
+	r.t.Fatalf("no line of the controller's access log shows GET %s answered 200 by router %s and a pod of web-app (%v)", path, router, pods)
 	return ""
+}
+
+// aloneOnHost waits until no Ingress outside the rig's namespace names host
+// (those of rigs that ended go with their namespaces), and fails naming
+// them otherwise: the controller would serve the host from them too.
+func (r *rig) aloneOnHost(host string) {
+	r.t.Helper()
+	var others []string
+	ctx, cancel := context.WithTimeout(context.Background(), trafficTimeout)
+	defer cancel()
+	err := wait.PollUntilContextCancel(ctx, 500*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		list, err := r.cs.NetworkingV1().Ingresses("").List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, nil
+		}
+		others = nil
+		for _, ing := range list.Items {
+			for _, rule := range ing.Spec.Rules {
+				if ing.Namespace != r.ns && (rule.Host == host || rule.Host == "") {
+					others = append(others, ing.Namespace+"/"+ing.Name)
+					break
+				}
+			}
+		}
+		return len(others) == 0, nil
+	})
+	if err != nil {
+		r.t.Fatalf("Ingresses outside %s still claim %s after %s: %v (the controller serves the host from every namespace)", r.ns, host, trafficTimeout, others)
+	}
 }
 
 // Level 24 through a real Ingress controller (Traefik, its Kubernetes
 // Ingress provider), from a pod to the controller's Service: whenever the
 // game's ingressRoutes check passes, http://myapp.local/ reaches web-app's
-// pods, and whenever it fails, the controller answers 404 itself.
+// pods (the access log names the rig's router and a pod of web-app), and
+// when it fails, the controller answers 404 itself, or the check's reason
+// says that Traefik routes what ingress-nginx would not.
 func TestKindTrafficLevel24(t *testing.T) {
 	t.Parallel()
 	myappLocal.Lock()
 	t.Cleanup(myappLocal.Unlock)
 	r := setUp(t, 24)
 	ing := kindtest.IngressController(t, r.c)
+	r.aloneOnHost("myapp.local")
 	tb := r.toolbox()
+	hostRouter := r.ns + "-web-ingress-myapp-local"
 	root := func(status int, want string) { r.traffic(tb, viaIngress(ing, "myapp.local", "/", status, want), true) }
 
 	// Broken: the rule routes /api only; / gets the controller's own 404,
@@ -95,16 +131,33 @@ func TestKindTrafficLevel24(t *testing.T) {
 		{"path":"/","pathType":"Prefix","backend":{"service":{"name":"web-service","port":{"name":"http"}}}}}]`, true)
 	r.until(60*time.Second, "passing with a second path", all(passed, is("route", check.Pass, "path / Prefix", "port 80")))
 	root(200, nginxPage)
-	t.Logf("access log: %s", r.servedBy(ing, "/"))
+	t.Logf("access log: %s", r.servedBy(ing, "/", hostRouter))
 
 	r.resetLevel() // which removes the toolbox too
 	tb = r.toolboxNamed("toolbox-after-reset")
 	r.until(60*time.Second, "the broken state after reset", is("route", check.Fail, "matches no rule", "/api Prefix"))
 	root(404, traefikNotFound)
 
+	// Where controllers differ, the check takes a route only if both
+	// ingress-nginx and Traefik would. A defaultBackend next to the rule:
+	// Traefik ignores it (404), and the check says so.
+	r.semPatch("Ingress", "web-ingress", `{"spec":{"defaultBackend":{"service":{"name":"web-service","port":{"number":80}}}}}`, false)
+	r.until(60*time.Second, "failing with a defaultBackend next to the rule", is("route", check.Fail,
+		"only its defaultBackend web-service:80 could take it", "Traefik uses an Ingress's defaultBackend only when the Ingress has no rules"))
+	root(404, traefikNotFound)
+	// A rule without host next to the host's: Traefik routes by it (to
+	// web-app's pods), ingress-nginx would not, and the check says so.
+	r.semPatch("Ingress", "web-ingress", `[{"op":"remove","path":"/spec/defaultBackend"},{"op":"add","path":"/spec/rules/-","value":
+		{"http":{"paths":[{"path":"/","pathType":"Prefix","backend":{"service":{"name":"web-service","port":{"number":80}}}}]}}}]`, true)
+	r.until(60*time.Second, "failing with a rule without host", is("route", check.Fail,
+		"rule 2, without host, has a matching path too: Traefik routes by it, ingress-nginx does not"))
+	root(200, nginxPage)
+	t.Logf("access log: %s", r.servedBy(ing, "/", r.ns+"-web-ingress"))
+
 	// Wrong fixes. The container port: Traefik finds no such Service port
 	// and makes no router.
-	r.semPatch("Ingress", "web-ingress", `[{"op":"replace","path":"/spec/rules/0/http/paths/0/path","value":"/"},
+	r.semPatch("Ingress", "web-ingress", `[{"op":"remove","path":"/spec/rules/1"},
+		{"op":"replace","path":"/spec/rules/0/http/paths/0/path","value":"/"},
 		{"op":"replace","path":"/spec/rules/0/http/paths/0/backend/service/port/number","value":8080}]`, true)
 	r.until(60*time.Second, "failing on the port", is("route", check.Fail, "Service web-service has no port 8080; it declares 80 (http)"))
 	root(404, traefikNotFound)
@@ -119,7 +172,7 @@ func TestKindTrafficLevel24(t *testing.T) {
 	r.applySolution()
 	r.until(60*time.Second, "passing after the fix", all(passed, is("route", check.Pass, "routes to Service web-service port 80", "path / Prefix")))
 	root(200, nginxPage)
-	t.Logf("access log: %s", r.servedBy(ing, "/"))
+	t.Logf("access log: %s", r.servedBy(ing, "/", hostRouter))
 	r.traffic(tb, viaIngress(ing, "myapp.local", "/about", 404, httpdNotFound), true)
 
 	r.resetLevel()

@@ -83,6 +83,9 @@ func installIngress(ctx context.Context, c *cluster.Cluster) (Ingress, error) {
 	if err := kube.NewApplier(dyn, cs.Discovery()).Apply(ctx, objs); err != nil {
 		return Ingress{}, fmt.Errorf("install Traefik: %w", err)
 	}
+	if err := rolledOut(ctx, cs); err != nil {
+		return Ingress{}, err
+	}
 	pod, err := readyPod(ctx, cs)
 	if err != nil {
 		return Ingress{}, err
@@ -97,6 +100,31 @@ func installIngress(ctx context.Context, c *cluster.Cluster) (Ingress, error) {
 		Port:      int(svc.Spec.Ports[0].Port),
 		Pod:       pod,
 	}, nil
+}
+
+// rolledOut waits until the controller's Deployment runs its current
+// template only (a changed traefik.yaml replaces the pod).
+func rolledOut(ctx context.Context, cs kubernetes.Interface) error {
+	last := "not found"
+	err := wait.PollUntilContextCancel(ctx, 500*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		d, err := cs.AppsV1().Deployments(IngressNamespace).Get(ctx, "traefik", metav1.GetOptions{})
+		if err != nil {
+			last = err.Error()
+			return false, nil
+		}
+		st := d.Status
+		last = fmt.Sprintf("generation %d observed %d, %d replicas, %d updated, %d ready", d.Generation, st.ObservedGeneration, st.Replicas, st.UpdatedReplicas, st.ReadyReplicas)
+		want := int32(1)
+		if d.Spec.Replicas != nil {
+			want = *d.Spec.Replicas
+		}
+		return st.ObservedGeneration == d.Generation && st.Replicas == want && st.UpdatedReplicas == want && st.ReadyReplicas == want, nil
+	})
+	if err != nil {
+		return fmt.Errorf("wait for Deployment %s/traefik to roll out: %w (%s; is %s loaded? scripts/kind/up.sh loads it once the cluster exists)",
+			IngressNamespace, err, last, TraefikImage)
+	}
+	return nil
 }
 
 // readyPod waits for a Ready controller pod and returns its name; on time
