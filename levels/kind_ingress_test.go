@@ -85,7 +85,7 @@ func (r *rig) aloneOnHost(host string) {
 	err := wait.PollUntilContextCancel(ctx, 500*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		list, err := r.cs.NetworkingV1().Ingresses("").List(ctx, metav1.ListOptions{})
 		if err != nil {
-			return false, nil
+			return false, nil //nolint:nilerr // the API blinked: ask again until ctx ends
 		}
 		others = nil
 		for _, ing := range list.Items {

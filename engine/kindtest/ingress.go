@@ -110,7 +110,7 @@ func rolledOut(ctx context.Context, cs kubernetes.Interface) error {
 		d, err := cs.AppsV1().Deployments(IngressNamespace).Get(ctx, "traefik", metav1.GetOptions{})
 		if err != nil {
 			last = err.Error()
-			return false, nil
+			return false, nil //nolint:nilerr // not there yet, or the API blinked: ask again until ctx ends
 		}
 		st := d.Status
 		last = fmt.Sprintf("generation %d observed %d, %d replicas, %d updated, %d ready", d.Generation, st.ObservedGeneration, st.Replicas, st.UpdatedReplicas, st.ReadyReplicas)
@@ -136,7 +136,7 @@ func readyPod(ctx context.Context, cs kubernetes.Interface) (string, error) {
 		pods, err := cs.CoreV1().Pods(IngressNamespace).List(ctx, metav1.ListOptions{LabelSelector: ingressSelector})
 		if err != nil {
 			last = err.Error()
-			return false, nil
+			return false, nil //nolint:nilerr // the API blinked: ask again until ctx ends
 		}
 		var states []string
 		for i := range pods.Items {
