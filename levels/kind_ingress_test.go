@@ -120,11 +120,12 @@ func TestKindTrafficLevel24(t *testing.T) {
 	hostRouter := r.ns + "-web-ingress-myapp-local"
 	root := func(status int, want string) { r.traffic(tb, viaIngress(ing, "myapp.local", "/", status, want), true) }
 
-	// Broken: the rule routes /api only; / gets the controller's own 404,
-	// while /api does reach web-app (whose httpd has no /api).
+	// Broken: the rule routes /api only: /api reaches web-app (whose httpd
+	// has no /api), so the controller has the Ingress, and / gets the
+	// controller's own 404.
 	r.until(60*time.Second, "the broken state", is("route", check.Fail, "http://myapp.local/ matches no rule of Ingress web-ingress", "/api Prefix", "no defaultBackend"))
-	root(404, traefikNotFound)
 	r.traffic(tb, viaIngress(ing, "myapp.local", "/api", 404, httpdNotFound), true)
+	root(404, traefikNotFound)
 
 	// An alternative fix: keep /api, add / (the port by its name).
 	r.semPatch("Ingress", "web-ingress", `[{"op":"add","path":"/spec/rules/0/http/paths/-","value":
@@ -140,14 +141,17 @@ func TestKindTrafficLevel24(t *testing.T) {
 
 	// Where controllers differ, the check takes a route only if both
 	// ingress-nginx and Traefik would. A defaultBackend next to the rule:
-	// Traefik ignores it (404), and the check says so.
-	r.semPatch("Ingress", "web-ingress", `{"spec":{"defaultBackend":{"service":{"name":"web-service","port":{"number":80}}}}}`, false)
+	// Traefik ignores it (404), and the check says so. The path /seen, added
+	// with it, shows when the controller has this version of the Ingress.
+	r.semPatch("Ingress", "web-ingress", `[{"op":"add","path":"/spec/defaultBackend","value":{"service":{"name":"web-service","port":{"number":80}}}},
+		{"op":"add","path":"/spec/rules/0/http/paths/-","value":{"path":"/seen","pathType":"Exact","backend":{"service":{"name":"web-service","port":{"number":80}}}}}]`, true)
 	r.until(60*time.Second, "failing with a defaultBackend next to the rule", is("route", check.Fail,
 		"only its defaultBackend web-service:80 could take it", "Traefik uses an Ingress's defaultBackend only when the Ingress has no rules"))
+	r.traffic(tb, viaIngress(ing, "myapp.local", "/seen", 404, httpdNotFound), true)
 	root(404, traefikNotFound)
 	// A rule without host next to the host's: Traefik routes by it (to
 	// web-app's pods), ingress-nginx would not, and the check says so.
-	r.semPatch("Ingress", "web-ingress", `[{"op":"remove","path":"/spec/defaultBackend"},{"op":"add","path":"/spec/rules/-","value":
+	r.semPatch("Ingress", "web-ingress", `[{"op":"remove","path":"/spec/defaultBackend"},{"op":"remove","path":"/spec/rules/0/http/paths/1"},{"op":"add","path":"/spec/rules/-","value":
 		{"http":{"paths":[{"path":"/","pathType":"Prefix","backend":{"service":{"name":"web-service","port":{"number":80}}}}]}}}]`, true)
 	r.until(60*time.Second, "failing with a rule without host", is("route", check.Fail,
 		"rule 2, without host, has a matching path too: Traefik routes by it, ingress-nginx does not"))
