@@ -60,6 +60,11 @@ func (c *ingressRoutes) Run(_ context.Context, env *Env) Result {
 	}
 	url := "http://" + c.Host + c.Path
 	route := IngressRoute(ing, c.Host, c.Path)
+	if route.Backend != nil && route.DefaultNextToRules {
+		return ingressFail(fmt.Sprintf("a request for %s gets 404 from some Ingress controllers, Traefik among them", url),
+			fmt.Sprintf("%s matches no rule of Ingress %s, so only its defaultBackend %s could take it (%s); ingress-nginx lets it, as the API says, but Traefik uses an Ingress's defaultBackend only when the Ingress has no rules, and answers 404",
+				url, c.Ingress, ingressBackendString(route.Backend), route.Why))
+	}
 	if route.Backend == nil {
 		return ingressFail(fmt.Sprintf("a request for %s would get 404 from the Ingress controller's own default backend", url),
 			fmt.Sprintf("%s matches no rule of Ingress %s (%s), and it has no defaultBackend", url, c.Ingress, route.Why))
@@ -108,6 +113,10 @@ type IngressRouteResult struct {
 	Backend *networkingv1.IngressBackend
 	// Why says which rule and path, or the defaultBackend, decided.
 	Why string
+	// DefaultNextToRules says the defaultBackend took the request although
+	// the Ingress has rules: ingress-nginx routes it so, as the API says,
+	// but Traefik uses a defaultBackend only in an Ingress without rules.
+	DefaultNextToRules bool
 }
 
 // IngressRoute evaluates the rules of ing for a request to host and path, the
@@ -123,6 +132,11 @@ type IngressRouteResult struct {
 //     ImplementationSpecific paths are treated as Prefix;
 //   - the longest matching path wins; at equal length Exact beats Prefix;
 //   - when no path matches, the defaultBackend takes the request, if any.
+//
+// Where two well-known controllers differ, the result says so: a rule
+// without host next to the host's own rules is used by Traefik but not by
+// ingress-nginx (Why names it), and a defaultBackend next to rules by
+// ingress-nginx but not by Traefik (DefaultNextToRules).
 func IngressRoute(ing *networkingv1.Ingress, host, path string) IngressRouteResult {
 	host = strings.ToLower(host)
 	tiers := [3][]int{} // rule indexes: exact host, wildcard host, no host
@@ -140,11 +154,12 @@ func IngressRoute(ing *networkingv1.Ingress, host, path string) IngressRouteResu
 	}
 	var rules []int
 	hostWhy := ""
+	tier := -1
 	for t, idx := range tiers {
 		if len(idx) == 0 {
 			continue
 		}
-		rules = idx
+		rules, tier = idx, t
 		switch t {
 		case 0:
 			hostWhy = fmt.Sprintf("host %s", host)
@@ -155,6 +170,46 @@ func IngressRoute(ing *networkingv1.Ingress, host, path string) IngressRouteResu
 		}
 		break
 	}
+	best, bestRule, tried := ingressBestPath(ing, rules, path)
+	if best != nil {
+		why := fmt.Sprintf("rule %d, %s, path %s %s", bestRule+1, hostWhy, best.Path, ingressPathType(best))
+		if best.PathType != nil && *best.PathType == networkingv1.PathTypeImplementationSpecific {
+			why += ", ImplementationSpecific treated as Prefix"
+		}
+		b := best.Backend
+		return IngressRouteResult{Backend: &b, Why: why}
+	}
+	var why string
+	switch {
+	case len(rules) == 0 && len(ing.Spec.Rules) == 0:
+		why = "it has no rules"
+	case len(rules) == 0:
+		why = fmt.Sprintf("no rule's host matches %s; hosts are %s", host, ingressHosts(ing))
+	case len(tried) == 0:
+		why = fmt.Sprintf("the rules for %s list no paths", hostWhy)
+	default:
+		why = fmt.Sprintf("under %s the paths are %s, and none matches %s", hostWhy, strings.Join(tried, ", "), path)
+	}
+	hostless := false
+	if tier >= 0 && tier < 2 {
+		if p, i, _ := ingressBestPath(ing, tiers[2], path); p != nil {
+			hostless = true
+			why += fmt.Sprintf("; rule %d, without host, has a matching path too: Traefik routes by it, ingress-nginx does not", i+1)
+		}
+	}
+	if ing.Spec.DefaultBackend != nil {
+		b := *ing.Spec.DefaultBackend
+		// with a matching rule without host, Traefik routes by that rule
+		// instead of answering 404 itself
+		return IngressRouteResult{Backend: &b, Why: "defaultBackend, because " + why, DefaultNextToRules: len(ing.Spec.Rules) > 0 && !hostless}
+	}
+	return IngressRouteResult{Why: why}
+}
+
+// ingressBestPath finds, among the paths of ing's rules with the indexes
+// rules, the one that wins for path (the longest match; at equal length
+// Exact), its rule's index and the paths tried, as "PATH TYPE".
+func ingressBestPath(ing *networkingv1.Ingress, rules []int, path string) (*networkingv1.HTTPIngressPath, int, []string) {
 	var best *networkingv1.HTTPIngressPath
 	bestRule := -1
 	var tried []string
@@ -176,30 +231,18 @@ func IngressRoute(ing *networkingv1.Ingress, host, path string) IngressRouteResu
 			}
 		}
 	}
-	if best != nil {
-		why := fmt.Sprintf("rule %d, %s, path %s %s", bestRule+1, hostWhy, best.Path, ingressPathType(best))
-		if best.PathType != nil && *best.PathType == networkingv1.PathTypeImplementationSpecific {
-			why += ", ImplementationSpecific treated as Prefix"
-		}
-		b := best.Backend
-		return IngressRouteResult{Backend: &b, Why: why}
-	}
-	var why string
+	return best, bestRule, tried
+}
+
+// ingressBackendString names a backend: SERVICE:PORT, or its resource.
+func ingressBackendString(b *networkingv1.IngressBackend) string {
 	switch {
-	case len(rules) == 0 && len(ing.Spec.Rules) == 0:
-		why = "it has no rules"
-	case len(rules) == 0:
-		why = fmt.Sprintf("no rule's host matches %s; hosts are %s", host, ingressHosts(ing))
-	case len(tried) == 0:
-		why = fmt.Sprintf("the rules for %s list no paths", hostWhy)
-	default:
-		why = fmt.Sprintf("under %s the paths are %s, and none matches %s", hostWhy, strings.Join(tried, ", "), path)
+	case b.Service != nil:
+		return b.Service.Name + ":" + ingressPortString(b.Service.Port)
+	case b.Resource != nil:
+		return "resource " + b.Resource.Kind + " " + b.Resource.Name
 	}
-	if ing.Spec.DefaultBackend != nil {
-		b := *ing.Spec.DefaultBackend
-		return IngressRouteResult{Backend: &b, Why: "defaultBackend, because " + why}
-	}
-	return IngressRouteResult{Why: why}
+	return "(none)"
 }
 
 // ingressWildcardMatch reports whether rule "*.foo.com" matches host: the

@@ -120,6 +120,14 @@ func TestIngressRoutesCheck(t *testing.T) {
 		{"other service", ingOf(ingRule("myapp.local", ingPath("/", pPrefix, "api"))), nil, Fail, "routes to Service api:80"},
 		{"no endpoints ready", ingOf(ingRule("myapp.local", ingPath("/", pPrefix, "web-service"))), []*discoveryv1.EndpointSlice{slice(&notReady)}, Fail, "no ready endpoints (1 endpoints listed)"},
 		{"wrong port", ingOf(networkingv1.IngressRule{Host: "myapp.local", IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{Paths: []networkingv1.HTTPIngressPath{{Path: "/", PathType: ptr(pPrefix), Backend: ingBackend("web-service", 8080)}}}}}), nil, Fail, "has no port 8080"},
+		// Traefik uses an Ingress's defaultBackend only when it has no rules
+		// (TestKindTrafficLevel24 sees its 404), so this fix is not portable.
+		{"default backend next to rules", withDefaultTo("web-service", ingRule("myapp.local", ingPath("/api", pPrefix, "web-service"))), []*discoveryv1.EndpointSlice{slice(&ready)}, Fail,
+			"Traefik uses an Ingress's defaultBackend only when the Ingress has no rules"},
+		{"default backend alone", withDefaultTo("web-service"), []*discoveryv1.EndpointSlice{slice(&ready)}, Pass, "defaultBackend, because it has no rules"},
+		// Traefik routes by the rule without host, ingress-nginx does not.
+		{"rule without host next to the host's", ingOf(ingRule("myapp.local", ingPath("/api", pPrefix, "web-service")), ingRule("", ingPath("/", pPrefix, "web-service"))), []*discoveryv1.EndpointSlice{slice(&ready)}, Fail,
+			"rule 2, without host, has a matching path too: Traefik routes by it, ingress-nginx does not"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -153,3 +161,11 @@ func TestIngressRoutesParams(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// withDefaultTo is an Ingress with rules and a defaultBackend to svc port 80.
+func withDefaultTo(svc string, rules ...networkingv1.IngressRule) *networkingv1.Ingress {
+	ing := ingOf(rules...)
+	b := ingBackend(svc, 80)
+	ing.Spec.DefaultBackend = &b
+	return ing
+}

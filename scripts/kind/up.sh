@@ -33,6 +33,7 @@ step "node image" "$HERE/nodeimage.sh"
 step "busybox with the small nslookup" "$HERE/busybox.sh"
 step "stand-in images" "$HERE/standins.sh"
 step "NetworkPolicy enforcer image" "$HERE/netpol.sh" build
+step "Traefik, the kind suite's Ingress controller" "$HERE/traefik.sh"
 
 CONFIG=$STATE/kind-config.yaml
 cat >"$CONFIG" <<'YAML'
@@ -62,8 +63,9 @@ load_standins() {
 if (cd "$REPO" && go run ./scripts/kind/loadimages -exists) 2>/dev/null; then
 	step "load stand-ins into the kind cluster" load_standins
 	step "install the NetworkPolicy enforcer" "$HERE/netpol.sh" install
+	step "load Traefik into the kind cluster" "$HERE/traefik.sh" load
 else
-	log "no kind cluster yet: after \`k8squest cluster up --provider kind\`, run scripts/kind/up.sh again to load the stand-in images and install the NetworkPolicy enforcer"
+	log "no kind cluster yet: after \`k8squest cluster up --provider kind\`, run scripts/kind/up.sh again to load the stand-in images and Traefik and install the NetworkPolicy enforcer"
 fi
 log "kind-up done in $(printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc)") s"
 printf 'export DOCKER_HOST=%q\n' "$DOCKER_HOST"
