@@ -62,7 +62,7 @@ func (c *ingressRoutes) Run(_ context.Context, env *Env) Result {
 	route := IngressRoute(ing, c.Host, c.Path)
 	if route.Backend != nil && route.DefaultNextToRules {
 		return ingressFail(fmt.Sprintf("a request for %s gets 404 from some Ingress controllers, Traefik among them", url),
-			fmt.Sprintf("%s matches no rule of Ingress %s, so only its defaultBackend %s could take it (%s); ingress-nginx lets it, as the API says, but Traefik uses an Ingress's defaultBackend only when the Ingress has no rules, and answers 404",
+			fmt.Sprintf("%s matches no rule of Ingress %s, so only its defaultBackend %s could take it (%s); the API allows that, but not every controller follows it: Traefik uses an Ingress's defaultBackend only when the Ingress has no rules, and answers 404",
 				url, c.Ingress, ingressBackendString(route.Backend), route.Why))
 	}
 	if route.Backend == nil {
@@ -114,8 +114,8 @@ type IngressRouteResult struct {
 	// Why says which rule and path, or the defaultBackend, decided.
 	Why string
 	// DefaultNextToRules says the defaultBackend took the request although
-	// the Ingress has rules: ingress-nginx routes it so, as the API says,
-	// but Traefik uses a defaultBackend only in an Ingress without rules.
+	// the Ingress has rules: the API says it takes what the rules miss, but
+	// Traefik uses a defaultBackend only in an Ingress without rules.
 	DefaultNextToRules bool
 }
 
@@ -135,8 +135,8 @@ type IngressRouteResult struct {
 //
 // Where two well-known controllers differ, the result says so: a rule
 // without host next to the host's own rules is used by Traefik but not by
-// ingress-nginx (Why names it), and a defaultBackend next to rules by
-// ingress-nginx but not by Traefik (DefaultNextToRules).
+// ingress-nginx (Why names it), and a defaultBackend next to rules is
+// what the API describes but Traefik ignores (DefaultNextToRules).
 func IngressRoute(ing *networkingv1.Ingress, host, path string) IngressRouteResult {
 	host = strings.ToLower(host)
 	tiers := [3][]int{} // rule indexes: exact host, wildcard host, no host
