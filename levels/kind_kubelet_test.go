@@ -45,7 +45,7 @@ func waitCoreDNS(t *testing.T, cs kubernetes.Interface, n int) {
 	err := wait.PollUntilContextCancel(ctx, 500*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		pods, err := cs.CoreV1().Pods(dns.DNSNamespace).List(ctx, metav1.ListOptions{LabelSelector: "k8s-app=kube-dns"})
 		if err != nil || len(pods.Items) != n {
-			return false, nil
+			return false, nil //nolint:nilerr // a failed list is a reason to poll again
 		}
 		for i := range pods.Items {
 			if !snapshot.PodReady(&pods.Items[i]) || pods.Items[i].DeletionTimestamp != nil {
@@ -200,7 +200,7 @@ func TestKindImagePullFails(t *testing.T) {
 	err := wait.PollUntilContextCancel(ctx, 250*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		pods, err := r.cs.CoreV1().Pods(r.ns).List(ctx, metav1.ListOptions{LabelSelector: "app=backend"})
 		if err != nil {
-			return false, nil
+			return false, nil //nolint:nilerr // a failed list is a reason to poll again
 		}
 		for _, p := range pods.Items {
 			for _, st := range p.Status.ContainerStatuses {

@@ -182,7 +182,7 @@ func (r *rig) event(reason, part string) string {
 	err := wait.PollUntilContextCancel(ctx, 500*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		evs, err := r.cs.CoreV1().Events(r.ns).List(ctx, metav1.ListOptions{FieldSelector: "reason=" + reason})
 		if err != nil {
-			return false, nil
+			return false, nil //nolint:nilerr // a failed list is a reason to poll again
 		}
 		for _, e := range evs.Items {
 			if strings.Contains(e.Message, part) {
