@@ -81,17 +81,18 @@ func TestPreflightOnSimNamesWhatARestrictedIdentityLacks(t *testing.T) {
 		}
 	}
 	warned := strings.Join(acc.Warnings, "\n")
-	for _, want := range []string{"create pods/portforward in kube-system", "no ResourceQuota or LimitRange", "no admission policies on Services"} {
+	for _, want := range []string{"create pods/portforward in kube-system", "no ResourceQuota or LimitRange", "no admission policies on Services", "node ports are not shared out"} {
 		if !strings.Contains(warned, want) {
 			t.Errorf("warnings lack %q: %q", want, acc.Warnings)
 		}
 	}
-	if len(acc.Unprotected) != 2 || !strings.HasPrefix(acc.Unprotected[0], "ResourceQuota and LimitRange (may not") ||
-		!strings.HasPrefix(acc.Unprotected[1], "admission policies on Services (may not") {
-		t.Errorf("unprotected %q, want the quota and the policies", acc.Unprotected)
+	if len(acc.Unprotected) != 3 || !strings.HasPrefix(acc.Unprotected[0], "ResourceQuota and LimitRange (may not") ||
+		!strings.HasPrefix(acc.Unprotected[1], "admission policies on Services (may not") ||
+		!strings.HasPrefix(acc.Unprotected[2], "node ports of their own for each player (may not") {
+		t.Errorf("unprotected %q, want the quota, the policies and the node-port claims", acc.Unprotected)
 	}
-	if len(acc.Warnings) != 3 || strings.Contains(warned, "Pod Security") {
-		t.Errorf("warnings %q, want the port-forward, the quota and the policies (patch namespaces is held)", acc.Warnings)
+	if len(acc.Warnings) != 4 || strings.Contains(warned, "Pod Security") {
+		t.Errorf("warnings %q, want the port-forward, the quota, the policies and the node-port claims (patch namespaces is held)", acc.Warnings)
 	}
 	t.Logf("preflight as a restricted identity: %d access reviews in %s", acc.Asked, took.Round(time.Millisecond))
 }
