@@ -190,3 +190,15 @@ func DeleteShellPod(ctx context.Context, cs kubernetes.Interface, mainNS string)
 	}
 	return nil
 }
+
+// DeleteShellPods deletes every player's shell pod, for the end of a
+// workshop.
+func DeleteShellPods(ctx context.Context, cs kubernetes.Interface) error {
+	zero := int64(0)
+	err := cs.CoreV1().Pods(PlayersNamespace).DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &zero},
+		metav1.ListOptions{LabelSelector: LabelShellOf})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("delete the shell pods in %s: %w", PlayersNamespace, err)
+	}
+	return nil
+}
