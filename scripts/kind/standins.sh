@@ -59,12 +59,12 @@ import_dir "$R" "hashicorp/http-echo:1.0" \
 	'EXPOSE 5678/tcp' 'ENTRYPOINT ["/http-echo"]'
 
 # The classroom's shell pod (levels/game's pod shell): a shell and kubectl.
-KUBECTL=$CACHE/bin/$KUBE_VERSION/kubectl
-[ -x "$KUBECTL" ] || die "no kubectl built yet (scripts/kind/kubebins.sh)"
+KUBECTL=$CACHE/bin/$KUBE_VERSION/kubectl-static
+[ -x "$KUBECTL" ] || "$HERE/kubebins.sh" || die "no static kubectl built (scripts/kind/kubebins.sh)"
 busybox_root "$W/kubectl"
 cp "$KUBECTL" "$W/kubectl/bin/kubectl"
 import_dir "$W/kubectl" "registry.k8s.io/kubectl:$KUBE_VERSION" \
-	"k8squest stand-in for registry.k8s.io/kubectl:$KUBE_VERSION: the harness's own kubectl $KUBE_VERSION (scripts/kind/kubebins.sh) in /bin, with busybox's sh and applets" \
+	"k8squest stand-in for registry.k8s.io/kubectl:$KUBE_VERSION: the harness's own kubectl $KUBE_VERSION, static (scripts/kind/kubebins.sh), in /bin, with busybox's sh and applets" \
 	'ENTRYPOINT ["kubectl"]'
 
 docker save -o "$ARCHIVE.tmp" "${TAGS[@]}"
