@@ -202,3 +202,22 @@ func DeleteShellPods(ctx context.Context, cs kubernetes.Interface) error {
 	}
 	return nil
 }
+
+// kwokNode is the annotation of a node whose pods never really run (the
+// sim's kwok node).
+const kwokNode = "kwok.x-k8s.io/node"
+
+// RunsRealPods reports whether the cluster has a node that really runs
+// pods: one that is not kwok's.
+func RunsRealPods(ctx context.Context, cs kubernetes.Interface) (bool, error) {
+	nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return false, fmt.Errorf("list the nodes: %w", err)
+	}
+	for _, n := range nodes.Items {
+		if n.Annotations[kwokNode] != "fake" {
+			return true, nil
+		}
+	}
+	return false, nil
+}

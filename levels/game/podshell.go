@@ -40,7 +40,7 @@ type NoPodShellError struct {
 
 // Error implements error.
 func (e *NoPodShellError) Error() string {
-	return fmt.Sprintf("the %s cluster runs no real pods, so there is no shell pod to open", e.Provider)
+	return fmt.Sprintf("the %s cluster's nodes run no real pods (they are kwok's), so there is no shell pod to open", e.Provider)
 }
 
 // ShellRoute is what the learner runs on their own machine instead.
@@ -59,16 +59,20 @@ func (x *Game) podShell(ctx context.Context, l *levels.Level) (ShellCommand, err
 		return nil, ErrNotConnected
 	}
 	rs := x.opts.RemoteShell
-	if c.Provider == "sim" {
+	cs, err := kubernetes.NewForConfig(c.REST)
+	if err != nil {
+		return nil, fmt.Errorf("open the shell pod: %w", err)
+	}
+	real, err := kube.RunsRealPods(ctx, cs)
+	if err != nil {
+		return nil, fmt.Errorf("open the shell pod: %w", err)
+	}
+	if !real {
 		route := rs.KubeconfigRoute
 		if route == "" {
 			route = defaultRoute
 		}
 		return nil, &NoPodShellError{Provider: c.Provider, Route: route}
-	}
-	cs, err := kubernetes.NewForConfig(c.REST)
-	if err != nil {
-		return nil, fmt.Errorf("open the shell pod: %w", err)
 	}
 	image := rs.Image
 	if image == "" {
