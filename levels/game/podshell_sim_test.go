@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/client-go/tools/clientcmd"
+
 	"github.com/k8squest/k8squest/engine/simtest"
 )
 
@@ -37,5 +39,38 @@ func TestRemoteShellOnSimGivesTheKubeconfigRoute(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "no real pods") {
 		t.Fatalf("error %q does not say why", err)
+	}
+}
+
+// With an advertised API address the player's kubeconfig names it, so a
+// learner's own kubectl reaches the classroom's cluster from their machine.
+func TestPlayerKubeconfigNamesTheAdvertisedServerOnSim(t *testing.T) {
+	c := simtest.Cluster(t)
+	const server = "https://class.example:6443"
+	x, err := New(Options{Provider: "current", Kubeconfig: c.Kubeconfig, Namespace: "podshell-sim", StateDir: t.TempDir(), APIServer: server})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(x.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := x.Connect(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	l := x.Levels()[0]
+	if err := x.WritePlayerKubeconfig(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := clientcmd.LoadFromFile(x.PlayerKubeconfigPath(l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, cl := range cfg.Clusters {
+		if cl.Server != server || len(cl.CertificateAuthorityData) == 0 {
+			t.Fatalf("cluster %s: server %q, CA %d bytes; want %s and the cluster's CA", name, cl.Server, len(cl.CertificateAuthorityData), server)
+		}
+	}
+	if len(cfg.Clusters) != 1 || cfg.AuthInfos[cfg.Contexts[cfg.CurrentContext].AuthInfo].Token == "" {
+		t.Fatalf("kubeconfig %+v, want one cluster and the player's token", cfg)
 	}
 }
