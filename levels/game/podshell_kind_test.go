@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/k8squest/k8squest/engine/kindtest"
 	"github.com/k8squest/k8squest/engine/kube"
@@ -122,6 +124,48 @@ func TestKindPodShellIsThePlayer(t *testing.T) {
 	now, err := cs.CoreV1().Pods(kube.PlayersNamespace).Get(ctx, kube.ShellPodName(ns), metav1.GetOptions{})
 	if err != nil || now.UID != pod.UID {
 		t.Fatalf("the second s made a new pod (%v): want the first one reused", err)
+	}
+	checkRestricted(ctx, t, c.REST, pod.Spec.Containers[0].Image)
+}
+
+// warnings collects the API server's warnings.
+type warnings struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (w *warnings) HandleWarningHeader(_ int, _ string, text string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.list = append(w.list, text)
+}
+
+// checkRestricted creates a shell pod with a server-side dry run in a
+// namespace that enforces the restricted Pod Security profile: admitted,
+// and with no warning.
+func checkRestricted(ctx context.Context, t *testing.T, admin *rest.Config, image string) {
+	t.Helper()
+	cfg := rest.CopyConfig(admin)
+	w := &warnings{}
+	cfg.WarningHandler = w
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ns = "podshell-restricted"
+	nsObj := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: map[string]string{
+		"pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted"}}}
+	if _, err := cs.CoreV1().Namespaces().Create(ctx, nsObj, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = kube.DeleteNamespace(context.Background(), cs, ns) }()
+	p := kube.ShellPod("ws-ana", image)
+	p.Namespace, p.Spec.ServiceAccountName = ns, "default"
+	if _, err := cs.CoreV1().Pods(ns).Create(ctx, p, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}); err != nil {
+		t.Fatalf("the restricted profile refuses the shell pod: %v", err)
+	}
+	if len(w.list) > 0 {
+		t.Fatalf("warnings for the shell pod: %q", w.list)
 	}
 }
 
