@@ -2,7 +2,7 @@ package ui
 
 import (
 	"context"
-	"os/exec"
+	"io"
 
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/drill"
@@ -45,10 +45,24 @@ type Backend interface {
 	// PlayerKubeconfigPath. It talks to the API server and may take seconds,
 	// so the UI calls it off the event loop; it stops when ctx ends.
 	WritePlayerKubeconfig(ctx context.Context, l *levels.Level) error
-	// Shell returns an interactive shell whose KUBECONFIG is kubeconfig (the
-	// player's, written by WritePlayerKubeconfig) and whose default
-	// namespace is the level's.
-	Shell(l *levels.Level, kubeconfig string) *exec.Cmd
+	// Shell returns the player's interactive shell, as the player (its
+	// kubeconfig is kubeconfig, written by WritePlayerKubeconfig) and in
+	// the level's namespace: a local shell, or, for a learner over SSH, a
+	// shell in a pod of the cluster. It may take seconds (a pod starts), so
+	// the UI calls it off the event loop; ctx bounds the shell's whole
+	// life. An error with a ShellRoute() string method says how to reach
+	// the cluster as the player instead, and the UI shows that command.
+	Shell(ctx context.Context, l *levels.Level, kubeconfig string) (ShellCommand, error)
+}
+
+// ShellCommand is what tea.Exec runs in the game's terminal
+// (tea.ExecCommand). It is an alias of an interface literal, so that the
+// backend (levels/game) can name the same type without importing Charm.
+type ShellCommand = interface {
+	Run() error
+	SetStdin(io.Reader)
+	SetStdout(io.Writer)
+	SetStderr(io.Writer)
 }
 
 // Session is one level being played.

@@ -3,7 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os/exec"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -34,6 +34,8 @@ type fakeBackend struct {
 	// kubeconfig of every shell built.
 	kubeErr error
 	shells  []string
+	// shellErr, when set, is Shell's answer.
+	shellErr error
 }
 
 func newFakeBackend() *fakeBackend {
@@ -102,10 +104,21 @@ func (b *fakeBackend) PlayerKubeconfigPath(l *levels.Level) string {
 
 func (b *fakeBackend) WritePlayerKubeconfig(context.Context, *levels.Level) error { return b.kubeErr }
 
-func (b *fakeBackend) Shell(_ *levels.Level, kubeconfig string) *exec.Cmd {
+func (b *fakeBackend) Shell(_ context.Context, _ *levels.Level, kubeconfig string) (ShellCommand, error) {
 	b.shells = append(b.shells, kubeconfig)
-	return exec.Command("true")
+	if b.shellErr != nil {
+		return nil, b.shellErr
+	}
+	return fakeShell{}, nil
 }
+
+// fakeShell is a shell that ends at once.
+type fakeShell struct{}
+
+func (fakeShell) Run() error          { return nil }
+func (fakeShell) SetStdin(io.Reader)  {}
+func (fakeShell) SetStdout(io.Writer) {}
+func (fakeShell) SetStderr(io.Writer) {}
 
 // fakeSession is a Session whose verdicts and drill the test controls.
 type fakeSession struct {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -9,8 +10,8 @@ import (
 	"github.com/k8squest/k8squest/engine/cluster"
 )
 
-// shellCmd sets the player's identity up off the event loop, with a step
-// on the screen; handleShell then runs the shell as that identity.
+// shellCmd sets the player's identity and shell up off the event loop,
+// with steps on the screen; handleShell then runs the shell.
 func (p *playScreen) shellCmd() tea.Cmd {
 	p.notice, p.export = "", ""
 	p.opLog = newStepLog(p.c, "Opening a shell as the player")
@@ -19,8 +20,11 @@ func (p *playScreen) shellCmd() tea.Cmd {
 	return tea.Batch(p.shellOp.start(p.prepareShell), p.opLog.Tick())
 }
 
-// prepareShell is the shell operation: write the player's kubeconfig and
-// return its path.
+// shellStep is the step that opens the shell itself.
+const shellStep = "open the shell"
+
+// prepareShell is the shell operation: write the player's kubeconfig,
+// then open the shell (a pod starts for a learner over SSH), returning it.
 func (p *playScreen) prepareShell(ctx context.Context, rep cluster.Reporter) (any, error) {
 	be, l := p.c.Backend, p.level
 	step := "set up the player's identity in namespace " + l.Namespace
@@ -30,32 +34,51 @@ func (p *playScreen) prepareShell(ctx context.Context, rep cluster.Reporter) (an
 		return nil, err
 	}
 	rep.Report(cluster.Event{Step: step, State: cluster.StepDone})
-	return be.PlayerKubeconfigPath(l), nil
+	rep.Report(cluster.Event{Step: shellStep, State: cluster.StepStarted})
+	sh, err := be.Shell(p.ctx, l, be.PlayerKubeconfigPath(l))
+	if err != nil {
+		rep.Report(cluster.Event{Step: shellStep, State: cluster.StepFailed, Detail: err.Error()})
+		return nil, err
+	}
+	rep.Report(cluster.Event{Step: shellStep, State: cluster.StepDone})
+	return sh, nil
 }
 
-// handleShell shows the shell set-up's steps and, once the player's
-// kubeconfig is written, suspends the game for the shell. When it could
-// not be written there is no shell at all: the notice says why and how to
-// reach the cluster as the player from another terminal.
+// shellRoute is a backend's answer when it opens no shell but knows how
+// to reach the cluster as the player another way (a learner over SSH on
+// a cluster without real pods).
+type shellRoute interface {
+	error
+	ShellRoute() string
+}
+
+// handleShell shows the shell set-up's steps and, once the shell is
+// ready, suspends the game for it. When there is none the notice says why
+// and how to reach the cluster as the player from another terminal.
 func (p *playScreen) handleShell(msg opMsg) tea.Cmd {
 	if msg.Event != nil {
 		p.opLog.Add(*msg.Event)
 		return p.shellOp.wait()
 	}
 	p.shellOp, p.opLog = nil, nil
-	kc, ok := msg.Value.(string)
-	if msg.Err != nil || !ok || kc == "" {
+	sh, ok := msg.Value.(ShellCommand)
+	if msg.Err != nil || !ok || sh == nil {
 		p.noShell(msg.Err)
 		return p.afterOp()
 	}
-	cmd := p.c.Backend.Shell(p.level, kc)
 	p.noteShell(true)
-	return tea.Batch(tea.ExecProcess(cmd, func(err error) tea.Msg { return shellDoneMsg{p: p, Err: err} }), p.afterOp())
+	return tea.Batch(tea.Exec(sh, func(err error) tea.Msg { return shellDoneMsg{p: p, Err: err} }), p.afterOp())
 }
 
 // noShell says why no shell opens, and gives the line that points another
 // terminal's kubectl at the player's identity.
 func (p *playScreen) noShell(err error) {
+	var r shellRoute
+	if errors.As(err, &r) {
+		p.notice = fmt.Sprintf("No shell here: %s. Use kubectl as the player on your own machine: get your kubeconfig, then run kubectl with it:", r.Error())
+		p.export = r.ShellRoute()
+		return
+	}
 	why := "the player's identity is not ready"
 	if err != nil {
 		why = err.Error()

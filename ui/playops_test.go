@@ -180,3 +180,42 @@ func TestLeavingStopsTheDrill(t *testing.T) {
 		t.Fatal("the drill still runs after the player left")
 	}
 }
+
+// routeErr is a backend's answer when it opens no shell but knows the way
+// to kubectl as the player (a learner over SSH on the sim).
+type routeErr struct{}
+
+func (routeErr) Error() string { return "the sim cluster's nodes run no real pods" }
+func (routeErr) ShellRoute() string {
+	return "ssh -p 2222 ana@class.example kubeconfig > kc; KUBECONFIG=kc kubectl get pods"
+}
+
+// TestNoPodShellGivesTheKubeconfigRoute: over SSH on a cluster without
+// real pods, s opens nothing, and the screen gives the learner the
+// command for their own machine, not the local export line.
+func TestNoPodShellGivesTheKubeconfigRoute(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.playing()
+	p := h.m.play
+	h.be.shellErr = routeErr{}
+	h.key('s', "s")
+	h.finish(p.shellOp, p.prepareShell)
+	v := h.view()
+	for _, want := range []string{
+		"No shell here: the sim cluster's nodes run no real pods",
+		"Use kubectl as the player on your own",
+		"ssh -p 2222 ana@class.example kubeconfig > kc; KUBECONFIG=kc kubectl get pods",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the screen does not say %q:\n%s", want, v)
+		}
+	}
+	for _, never := range []string{"export KUBECONFIG=", "k8squest cluster kubeconfig --player"} {
+		if strings.Contains(v, never) {
+			t.Errorf("the screen gives the local route %q to a remote learner:\n%s", never, v)
+		}
+	}
+	if p.notes.inShell {
+		t.Error("the game thinks a shell runs")
+	}
+}

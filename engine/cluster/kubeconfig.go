@@ -38,3 +38,20 @@ func WriteTokenKubeconfig(c *Cluster, user, token, ns, path string) error {
 	}
 	return nil
 }
+
+// SetKubeconfigServer points every cluster of the kubeconfig at path at
+// server (such as https://class.example:6443, a classroom's advertised
+// API address), keeping its CA and credentials.
+func SetKubeconfigServer(path, server string) error {
+	cfg, err := clientcmd.LoadFromFile(path)
+	if err != nil {
+		return fmt.Errorf("read kubeconfig %s: %w", path, err)
+	}
+	for _, cl := range cfg.Clusters {
+		cl.Server = server
+	}
+	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
+		return fmt.Errorf("write kubeconfig %s: %w", path, err)
+	}
+	return nil
+}

@@ -86,13 +86,35 @@ func appendNew(list []string, items ...string) []string {
 
 // clusterConfig is the kind config a create uses: the config file's when
 // o names one (kind's --config), else one control-plane node with kind's
-// defaults; either way with AdmissionPlugins turned on.
+// defaults; either way with AdmissionPlugins turned on, and published as
+// o.Advertise says.
 func (o CreateOptions) clusterConfig() (*v1alpha4.Cluster, error) {
 	c, err := baseConfig(o.ConfigFile)
 	if err != nil {
 		return nil, err
 	}
+	if o.Advertise.Host != "" {
+		if err := o.Advertise.Validate(); err != nil {
+			return nil, err
+		}
+		c = withAdvertise(c, o.Advertise)
+	}
 	return withAdmission(c), nil
+}
+
+// RawConfig is the kind config a create with o uses, as YAML: what
+// `k8squest cluster up` passes kind, for a cluster of another name (tests)
+// or for the record.
+func (o CreateOptions) RawConfig() ([]byte, error) {
+	c, err := o.clusterConfig()
+	if err != nil {
+		return nil, err
+	}
+	out, err := yaml.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode kind config: %w", err)
+	}
+	return out, nil
 }
 
 // baseConfig is the kind config in file path, or, when path is "", one

@@ -24,6 +24,9 @@ type CreateOptions struct {
 	// place of the game's one-node config (kind's --config). The cluster is
 	// still called ClusterName, and AdmissionPlugins are still turned on.
 	ConfigFile string
+	// Advertise, when its Host is set, publishes the API server for other
+	// machines (a classroom's learners) and names Host in its certificate.
+	Advertise Advertise
 }
 
 // CreateOptionsFromEnv returns the options $K8SQUEST_KIND_IMAGE and
@@ -41,6 +44,11 @@ func (o CreateOptions) Validate() error {
 	if strings.ContainsAny(o.NodeImage, " \t\n") {
 		return fmt.Errorf("node image %q: an image reference has no spaces", o.NodeImage)
 	}
+	if o.Advertise != (Advertise{}) {
+		if err := o.Advertise.Validate(); err != nil {
+			return err
+		}
+	}
 	if o.ConfigFile == "" {
 		return nil
 	}
@@ -57,3 +65,6 @@ func (o CreateOptions) kindOptions() []kind.CreateOption {
 	}
 	return opts
 }
+
+// CreateOptions are the options p creates a cluster with.
+func (p *Provider) CreateOptions() CreateOptions { return p.opts.CreateOptions }

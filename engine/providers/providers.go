@@ -78,8 +78,9 @@ func autoChoose(o Options) (cluster.Provider, string, error) {
 
 func newKind(o Options, rt kindcluster.Runtime) *kindcluster.Provider {
 	create := o.Kind
-	if create == (kindcluster.CreateOptions{}) {
-		create = kindcluster.CreateOptionsFromEnv()
+	if create.NodeImage == "" && create.ConfigFile == "" {
+		env := kindcluster.CreateOptionsFromEnv()
+		create.NodeImage, create.ConfigFile = env.NodeImage, env.ConfigFile
 	}
 	return kindcluster.New(kindcluster.Options{
 		StateDir: o.StateDir, Reporter: o.Reporter, Runtime: rt, Recreate: o.Recreate,
@@ -89,6 +90,9 @@ func newKind(o Options, rt kindcluster.Runtime) *kindcluster.Provider {
 
 // build returns the provider called name.
 func build(name string, o Options) (cluster.Provider, error) {
+	if err := checkAdvertise(strings.ToLower(name), o.Kind.Advertise); err != nil {
+		return nil, err
+	}
 	switch strings.ToLower(name) {
 	case kindcluster.Name:
 		return newKind(o, kindcluster.Runtime{}), nil
@@ -102,4 +106,20 @@ func build(name string, o Options) (cluster.Provider, error) {
 		return nil, fmt.Errorf("unknown provider; the --provider flag takes one of %s",
 			strings.Join(Names, ", "))
 	}
+}
+
+// checkAdvertise refuses --advertise on a provider that cannot publish its
+// API server for other machines.
+func checkAdvertise(name string, a kindcluster.Advertise) error {
+	if a.Host == "" {
+		return nil
+	}
+	switch name {
+	case sim.Name:
+		return fmt.Errorf("--advertise %s: the sim cluster listens on 127.0.0.1 only, so learners on other machines cannot reach it; "+
+			"use --provider kind for a classroom over the network, or drop --advertise", a.Host)
+	case currentcluster.Name:
+		return fmt.Errorf("--advertise %s: the current cluster is reached at its kubeconfig's server, which the game does not change; drop --advertise", a.Host)
+	}
+	return nil
 }

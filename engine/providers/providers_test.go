@@ -110,3 +110,24 @@ func TestDetectFindsNoRuntimeWithoutBinaries(t *testing.T) {
 		t.Fatalf("err = %v with an empty PATH", err)
 	}
 }
+
+func TestAdvertiseRefusedWhereItCannotWork(t *testing.T) {
+	o := Options{StateDir: t.TempDir(), CacheDir: t.TempDir(), Kind: kindcluster.CreateOptions{Advertise: kindcluster.Advertise{Host: "class.example.org"}}}
+	for name, want := range map[string]string{"sim": "127.0.0.1 only", "current": "kubeconfig's server"} {
+		_, _, err := Get(name, o)
+		if err == nil || !strings.Contains(err.Error(), "--advertise class.example.org") || !strings.Contains(err.Error(), want) {
+			t.Errorf("Get(%s) with --advertise: %v, want a refusal saying %q", name, err, want)
+		}
+	}
+	if _, _, err := Get("kind", o); err != nil {
+		t.Errorf("Get(kind) with --advertise: %v", err)
+	}
+}
+
+func TestAdvertiseKeepsTheEnvironmentsImage(t *testing.T) {
+	t.Setenv(kindcluster.EnvNodeImage, "example/node:v1")
+	p := newKind(Options{StateDir: t.TempDir(), Kind: kindcluster.CreateOptions{Advertise: kindcluster.Advertise{Host: "h.example"}}}, kindcluster.Runtime{})
+	if got := p.CreateOptions(); got.NodeImage != "example/node:v1" || got.Advertise.Host != "h.example" {
+		t.Fatalf("create options %+v, want the environment's image and the advertised host", got)
+	}
+}

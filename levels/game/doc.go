@@ -11,5 +11,12 @@
 // (ui.Backend, ui.Session). *Session is a ui.Session; *Game has every method
 // of ui.Backend, but its Open returns *Session, since this package cannot
 // name ui.Session, so a caller that runs the TUI wraps it in a one-method
-// adapter (cmd/k8squest's backend).
+// adapter (cmd/k8squest's backend). Shell returns ShellCommand, an alias of
+// the same interface literal as ui.ShellCommand (tea.ExecCommand's
+// methods), so that no adapter is needed for it.
+//
+// For a learner over SSH (Options.RemoteShell), Shell never starts a
+// process on this machine: it starts the player's shell pod in
+// kube.PlayersNamespace, next to the player's ServiceAccount, and attaches
+// to it through pods/exec.
 package game

@@ -49,6 +49,14 @@ type Options struct {
 	// without the protections the identity cannot create, with a loud
 	// warning instead of the refusal (--allow-unprotected).
 	AllowUnprotected bool
+	// APIServer, when set, is the API server's URL that the player
+	// kubeconfigs name (kindcluster.Advertise.Server() for `classroom
+	// serve --advertise`), in place of the address this machine uses.
+	APIServer string
+	// RemoteShell, when set, makes `s` open a shell in a pod of the
+	// cluster, never a process on this machine: the SSH server sets it for
+	// every learner.
+	RemoteShell *RemoteShell
 	// Notices receives the lines the player should see outside the game's
 	// screen: skipped levels, a progress file set aside. Nil discards them.
 	Notices io.Writer

@@ -22,8 +22,9 @@ func playerKubeconfigPath(dir, ns string) string {
 
 // writePlayerKubeconfig mints a token for the player whose levels run in
 // spec's namespace and writes its kubeconfig in state directory dir,
-// returning the path.
-func writePlayerKubeconfig(ctx context.Context, c *cluster.Cluster, dir string, spec play.Spec) (string, error) {
+// naming server as the API server's address when it is set, and returns
+// the path.
+func writePlayerKubeconfig(ctx context.Context, c *cluster.Cluster, dir, server string, spec play.Spec) (string, error) {
 	s, err := play.New(c, spec, nil)
 	if err != nil {
 		return "", err
@@ -31,6 +32,11 @@ func writePlayerKubeconfig(ctx context.Context, c *cluster.Cluster, dir string, 
 	path := playerKubeconfigPath(dir, spec.Namespace)
 	if err := s.WritePlayerKubeconfig(ctx, path); err != nil {
 		return "", err
+	}
+	if server != "" {
+		if err := cluster.SetKubeconfigServer(path, server); err != nil {
+			return "", err
+		}
 	}
 	return path, nil
 }
@@ -47,7 +53,7 @@ func PlayerKubeconfig(ctx context.Context, c *cluster.Cluster, o Options) (strin
 	if err := levels.ValidNamespace(ns); err != nil {
 		return "", fmt.Errorf("--namespace: %w", err)
 	}
-	return writePlayerKubeconfig(ctx, c, o.stateDir(), play.Spec{Namespace: ns})
+	return writePlayerKubeconfig(ctx, c, o.stateDir(), o.APIServer, play.Spec{Namespace: ns})
 }
 
 // PlayerKubeconfigPath is where the kubeconfig of the player's identity for
@@ -70,7 +76,7 @@ func (x *Game) WritePlayerKubeconfig(ctx context.Context, l *levels.Level) error
 	}
 	ctx, cancel := context.WithTimeout(ctx, playerKubeconfigTimeout)
 	defer cancel()
-	if _, err := writePlayerKubeconfig(ctx, c, x.opts.stateDir(), spec); err != nil {
+	if _, err := writePlayerKubeconfig(ctx, c, x.opts.stateDir(), x.opts.APIServer, spec); err != nil {
 		return fmt.Errorf("set up the player's identity in namespace %s: %w", l.Namespace, err)
 	}
 	return nil

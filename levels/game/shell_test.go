@@ -22,8 +22,12 @@ func TestShellOnlyAsThePlayer(t *testing.T) {
 	if !strings.HasSuffix(kc, "/players/k8squest.kubeconfig") {
 		t.Fatalf("player kubeconfig path %q", kc)
 	}
+	sh, err := x.Shell(context.Background(), l, kc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var got []string
-	for _, kv := range x.Shell(l, kc).Env {
+	for _, kv := range sh.(*LocalShell).Env {
 		if strings.HasPrefix(kv, "KUBECONFIG=") {
 			got = append(got, kv)
 		}

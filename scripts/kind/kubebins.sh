@@ -8,7 +8,7 @@
 OUT=$CACHE/bin/$KUBE_VERSION
 BINS=(kubeadm kubelet kubectl kube-proxy)
 have=1
-for b in "${BINS[@]}"; do [ -x "$OUT/$b" ] || have=0; done
+for b in "${BINS[@]}" kubectl-static; do [ -x "$OUT/$b" ] || have=0; done
 [ $have -eq 1 ] && exit 0
 
 MOD=$CACHE/build/kube-node
@@ -45,3 +45,10 @@ for b in "${BINS[@]}"; do
 	(cd "$MOD" && GOWORK=off nice -n 10 go build -trimpath -ldflags="$ld" -o "$OUT/$b.tmp" "k8s.io/kubernetes/cmd/$b") || die "build $b failed"
 	mv "$OUT/$b.tmp" "$OUT/$b"
 done
+# kubectl-static: kubectl without cgo, for the busybox stand-in of
+# registry.k8s.io/kubectl (standins.sh), which has no C library.
+if [ ! -x "$OUT/kubectl-static" ]; then
+	log "building kubectl-static $KUBE_VERSION"
+	(cd "$MOD" && GOWORK=off CGO_ENABLED=0 nice -n 10 go build -trimpath -ldflags="$ld" -o "$OUT/kubectl-static.tmp" k8s.io/kubernetes/cmd/kubectl) || die "build kubectl-static failed"
+	mv "$OUT/kubectl-static.tmp" "$OUT/kubectl-static"
+fi

@@ -17,7 +17,7 @@ HARNESS_REV=2
 # BUSYBOX_REV and STANDINS_REV do the same for the busybox build
 # (busybox.sh) and the stand-in images (standins.sh).
 BUSYBOX_REV=2
-STANDINS_REV=3
+STANDINS_REV=4
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)

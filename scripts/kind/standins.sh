@@ -8,7 +8,7 @@
 ARCHIVE=$CACHE/standins-r$STANDINS_REV.tar
 W=$CACHE/work/standins
 docker_ok || die "the private dockerd is not running (scripts/kind/dockerd.sh start)"
-TAGS=(busybox:1.28 busybox:1.36 nginx:1.27-alpine postgres:16-alpine hashicorp/http-echo:1.0)
+TAGS=(busybox:1.28 busybox:1.36 nginx:1.27-alpine postgres:16-alpine hashicorp/http-echo:1.0 "registry.k8s.io/kubectl:$KUBE_VERSION")
 if [ -f "$ARCHIVE" ]; then
 	docker image inspect "${TAGS[@]}" >/dev/null 2>&1 || docker load -q -i "$ARCHIVE" >/dev/null
 	exit 0
@@ -57,6 +57,15 @@ R=$W/http-echo-root; rm -rf "$R"; minimal_etc "$R"; cp "$W/http-echo" "$R/http-e
 import_dir "$R" "hashicorp/http-echo:1.0" \
 	"k8squest stand-in for hashicorp/http-echo:1.0: a static Go program (scripts/kind/httpecho) answering every path with -text on -listen (default :5678)" \
 	'EXPOSE 5678/tcp' 'ENTRYPOINT ["/http-echo"]'
+
+# The classroom's shell pod (levels/game's pod shell): a shell and kubectl.
+KUBECTL=$CACHE/bin/$KUBE_VERSION/kubectl-static
+[ -x "$KUBECTL" ] || "$HERE/kubebins.sh" || die "no static kubectl built (scripts/kind/kubebins.sh)"
+busybox_root "$W/kubectl"
+cp "$KUBECTL" "$W/kubectl/bin/kubectl"
+import_dir "$W/kubectl" "registry.k8s.io/kubectl:$KUBE_VERSION" \
+	"k8squest stand-in for registry.k8s.io/kubectl:$KUBE_VERSION: the harness's own kubectl $KUBE_VERSION, static (scripts/kind/kubebins.sh), in /bin, with busybox's sh and applets" \
+	'ENTRYPOINT ["kubectl"]'
 
 docker save -o "$ARCHIVE.tmp" "${TAGS[@]}"
 mv "$ARCHIVE.tmp" "$ARCHIVE"
