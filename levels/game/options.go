@@ -49,6 +49,10 @@ type Options struct {
 	// without the protections the identity cannot create, with a loud
 	// warning instead of the refusal (--allow-unprotected).
 	AllowUnprotected bool
+	// Adopt, when set, is the connection the game plays on instead of
+	// connecting on its own: Connect and Reach take it as it is, and Close
+	// leaves it open for its owner (see Conn).
+	Adopt *Conn
 	// Notices receives the lines the player should see outside the game's
 	// screen: skipped levels, a progress file set aside. Nil discards them.
 	Notices io.Writer
@@ -64,7 +68,7 @@ func (o Options) validate() error {
 	if _, err := ValidDNSServer(o.DNSServer); err != nil {
 		return err
 	}
-	return nil
+	return validAdopt(o.Adopt)
 }
 
 // ProviderOptions are the provider settings o gives, reporting long steps
