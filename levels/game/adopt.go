@@ -42,3 +42,6 @@ func (x *Game) adoptLocked() string {
 	x.cluster, x.resolver = x.opts.Adopt.Cluster, x.opts.Adopt.Resolver
 	return x.describeLocked()
 }
+
+// Options are the options the game was made with.
+func (x *Game) Options() Options { return x.opts }

@@ -1,0 +1,79 @@
+package workshop
+
+import (
+	"context"
+	"errors"
+	"os/exec"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/k8squest/k8squest/engine/classroom"
+	"github.com/k8squest/k8squest/levels"
+	"github.com/k8squest/k8squest/levels/game"
+	"github.com/k8squest/k8squest/ui"
+)
+
+// errNoServerShell is why `s` opens no shell over SSH: a shell on the
+// server would run on the server's own account.
+var errNoServerShell = errors.New("over SSH the game opens no shell on the server; fetch your kubeconfig with `ssh ... kubeconfig > kubeconfig` and use kubectl on your own machine")
+
+// learner is one learner's game as their SSH session's screen sees it:
+// the game, its classroom report and the instructor's broadcasts.
+type learner struct {
+	*game.Game
+	w    *Workshop
+	name string
+}
+
+var (
+	_ ui.Backend = (*learner)(nil)
+)
+
+// Open implements ui.Backend.
+func (b *learner) Open(ctx context.Context, l *levels.Level) (ui.Session, error) {
+	s, err := b.Game.Open(ctx, l)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// WritePlayerKubeconfig implements ui.Backend: it refuses, so that the
+// game shows the kubeconfig route instead of a shell on the server.
+func (b *learner) WritePlayerKubeconfig(context.Context, *levels.Level) error {
+	return errNoServerShell
+}
+
+// Shell implements ui.Backend: never a process on the server.
+func (b *learner) Shell(*levels.Level, string) *exec.Cmd {
+	return &exec.Cmd{Err: errNoServerShell}
+}
+
+// UIOptions implements room.Hooked: the report to the hub, and the level
+// the learner left in play.
+func (b *learner) UIOptions() ui.Options {
+	o := ui.Options{Report: func(e classroom.Event) { b.w.publish(b.name, e) }}
+	if st, err := b.Game.Progress(); err == nil {
+		if id, started, ok := st.InPlay(); ok {
+			o.Resume = ui.Resume{Level: id, Started: started}
+		}
+	}
+	return o
+}
+
+// Attach implements room.Hooked: each broadcast becomes a banner.
+func (b *learner) Attach(ctx context.Context, send func(tea.Msg)) {
+	sub := b.w.hub.Messages(ctx)
+	defer sub.Close()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case m, ok := <-sub.C():
+			if !ok {
+				return
+			}
+			send(ui.BroadcastMsg{Text: m.Text, At: m.At})
+		}
+	}
+}
