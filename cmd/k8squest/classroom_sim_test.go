@@ -44,7 +44,7 @@ func TestClassroomTwoLearnersOnSim(t *testing.T) {
 		}
 		players[name] = playerClient(t, mustSSH(t, cl, "kubeconfig"))
 	}
-	t.Cleanup(func() { cleanClass(admin, ws) })
+	t.Cleanup(func() { cleanLearners(admin, ws, []string{"alice", "bob"}) })
 
 	alice, bob := room.Namespace(ws, "alice"), room.Namespace(ws, "bob")
 	ctx := context.Background()
@@ -229,11 +229,12 @@ func classLeftovers(t *testing.T, cs kubernetes.Interface, ws string) []string {
 	return left
 }
 
-// cleanClass removes what a failed test left of workshop ws.
-func cleanClass(cs kubernetes.Interface, ws string) {
+// cleanLearners removes what a failed test left of learners names of
+// workshop ws.
+func cleanLearners(cs kubernetes.Interface, ws string, names []string) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	for _, name := range []string{"alice", "bob"} {
+	for _, name := range names {
 		ns := room.Namespace(ws, name)
 		_ = cs.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{})
 		_ = kube.RemovePlayer(ctx, cs, ns)
