@@ -30,7 +30,7 @@ func serveArgs(ws, dir string) []string {
 }
 
 // writeInstructorKey writes teacher's public key where serveArgs reads it.
-func writeInstructorKey(t *testing.T, dir string, teacher gossh.Signer) {
+func writeInstructorKey(t testing.TB, dir string, teacher gossh.Signer) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, "instructor.pub"), gossh.MarshalAuthorizedKey(teacher.PublicKey()), 0o600); err != nil {
 		t.Fatal(err)
@@ -39,7 +39,7 @@ func writeInstructorKey(t *testing.T, dir string, teacher gossh.Signer) {
 
 // startServe runs the real binary's `classroom serve` and returns the
 // process and the address it listens on.
-func startServe(t *testing.T, bin string, args []string) (*exec.Cmd, string) {
+func startServe(t testing.TB, bin string, args []string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	out, err := cmd.StdoutPipe()

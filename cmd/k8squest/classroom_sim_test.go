@@ -100,7 +100,7 @@ func TestClassroomTwoLearnersOnSim(t *testing.T) {
 }
 
 // playerClient is a client on a kubeconfig a learner fetched.
-func playerClient(t *testing.T, kubeconfig string) kubernetes.Interface {
+func playerClient(t testing.TB, kubeconfig string) kubernetes.Interface {
 	t.Helper()
 	cfg, err := clientcmd.RESTConfigFromKubeConfig([]byte(kubeconfig))
 	if err != nil {
@@ -115,7 +115,7 @@ func playerClient(t *testing.T, kubeconfig string) kubernetes.Interface {
 
 // fixLevel30As applies level 30's solution in ns as the player: the Service
 // deleted and created again without a virtual IP.
-func fixLevel30As(t *testing.T, cs kubernetes.Interface, ns string) {
+func fixLevel30As(t testing.TB, cs kubernetes.Interface, ns string) {
 	t.Helper()
 	l, err := levels.Load(content.FS, "world-3/30-headless-dns")
 	if err != nil {
@@ -150,7 +150,7 @@ type statusRow struct {
 }
 
 // status runs `status --json` as the instructor.
-func status(t *testing.T, inst *gossh.Client) map[string]statusRow {
+func status(t testing.TB, inst *gossh.Client) map[string]statusRow {
 	t.Helper()
 	var doc struct{ Learners []statusRow }
 	out := mustSSH(t, inst, "status --json")
