@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"os/exec"
+	"sync"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/k8squest/k8squest/engine/classroom"
+	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/levels"
 	"github.com/k8squest/k8squest/levels/game"
 	"github.com/k8squest/k8squest/ui"
@@ -35,7 +37,28 @@ func (b *learner) Open(ctx context.Context, l *levels.Level) (ui.Session, error)
 	if err != nil {
 		return nil, err
 	}
-	return s, nil
+	return &serialSession{Session: s, mu: &b.w.setups}, nil
+}
+
+// serialSession is a level being played whose set-ups and resets take
+// the workshop's set-up lock.
+type serialSession struct {
+	*game.Session
+	mu *sync.Mutex
+}
+
+// Setup implements ui.Session.
+func (s *serialSession) Setup(ctx context.Context, rep cluster.Reporter) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Session.Setup(ctx, rep)
+}
+
+// Reset implements ui.Session.
+func (s *serialSession) Reset(ctx context.Context, rep cluster.Reporter) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Session.Reset(ctx, rep)
 }
 
 // WritePlayerKubeconfig implements ui.Backend: it refuses, so that the

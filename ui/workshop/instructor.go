@@ -49,7 +49,10 @@ func (w *Workshop) Reset(ctx context.Context, name string, level int) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Reset(ctx, nil); err != nil {
+	w.setups.Lock()
+	err = s.Reset(ctx, nil)
+	w.setups.Unlock()
+	if err != nil {
 		return fmt.Errorf("reset level %d of %s: %w", level, name, err)
 	}
 	return nil

@@ -59,7 +59,10 @@ func (w *Workshop) Start(ctx context.Context, name string, level int, out io.Wri
 			fmt.Fprintf(out, "✓ %s\n", e.Step)
 		}
 	})
-	if err := s.Setup(ctx, rep); err != nil {
+	w.setups.Lock()
+	err = s.Setup(ctx, rep)
+	w.setups.Unlock()
+	if err != nil {
 		return fmt.Errorf("set up level %d: %w", level, err)
 	}
 	if err := g.Started(l); err != nil {

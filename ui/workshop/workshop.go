@@ -43,6 +43,10 @@ type Workshop struct {
 
 	mu    sync.Mutex
 	games map[string]*game.Game
+	// setups serializes the levels' set-ups and resets across learners:
+	// two set-ups at once can pick the same free Service IP for a level
+	// that fixes one (level 30), and the second then fails.
+	setups sync.Mutex
 }
 
 var (
