@@ -85,6 +85,9 @@ type (
 		// Broken is what the cluster showed right after the set-up, for
 		// the field notes; nil when it could not be observed.
 		Broken *fieldnotes.Observation
+		// Started, when set, is when the level was started before: the
+		// play screen's clock resumes from it.
+		Started time.Time
 	}
 	// levelDoneMsg says a level was completed and recorded.
 	levelDoneMsg struct {

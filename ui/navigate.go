@@ -2,8 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/k8squest/k8squest/levels"
 )
 
 // navigate handles the messages that change screens. ok is false for any
@@ -36,6 +39,9 @@ func (m *Model) navigate(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		}
 		m.play = newPlayScreen(m.c, msg.Level, msg.Session)
 		m.play.notes.broken = msg.Broken
+		if !msg.Started.IsZero() {
+			m.play.started = msg.Started
+		}
 		return m.show(screenPlay, m.play.Init), true
 	case levelDoneMsg:
 		m.closePlay()
@@ -59,6 +65,11 @@ func (m *Model) onBooted(msg bootDoneMsg) tea.Cmd {
 	m.booted = true
 	m.c.Cluster, m.c.Progress = msg.Cluster, msg.Progress
 	m.world = newWorldMap(m.c)
+	if r := m.opts.Resume; r.Level != 0 {
+		if l := levelByID(m.c.Backend.Levels(), r.Level); l != nil {
+			return m.resume(l, r.Started)
+		}
+	}
 	if m.opts.StartLevel == 0 {
 		return m.show(screenMap, nil)
 	}
@@ -124,5 +135,18 @@ func (m *Model) drop() {
 	}
 	if m.screen != screenError {
 		m.errs = nil
+	}
+}
+
+// resume opens level l, left in play since started, and goes back to
+// playing it without setting it up again.
+func (m *Model) resume(l *levels.Level, started time.Time) tea.Cmd {
+	be, ctx := m.c.Backend, m.c.Ctx
+	return func() tea.Msg {
+		s, err := be.Open(ctx, l)
+		if err != nil {
+			return errMsg{What: fmt.Sprintf("resume level %d", l.ID), Err: err}
+		}
+		return startPlayMsg{Level: l, Session: s, Started: started}
 	}
 }

@@ -26,6 +26,11 @@ type Options struct {
 	// StartLevel opens that level's briefing once the cluster is up; 0 opens
 	// the title screen and world map.
 	StartLevel int
+	// Resume, in classroom mode, is the level the learner left in play:
+	// once the cluster is up the game goes straight back to it, as the
+	// learner left it (nothing is set up again), with its clock running
+	// from when it was started. It wins over StartLevel.
+	Resume Resume
 	// Input and Output default to the terminal.
 	Input  io.Reader
 	Output io.Writer
@@ -37,6 +42,14 @@ type Options struct {
 	// left empty for the caller to fill; it is called on the UI's loop,
 	// so it must not block (classroom.Hub.Publish does not).
 	Report func(classroom.Event)
+}
+
+// Resume is a level in play to go back to.
+type Resume struct {
+	// Level is the level's number; 0 resumes nothing.
+	Level int
+	// Started is when the level was started.
+	Started time.Time
 }
 
 // ErrInterrupted is what Run returns when the player pressed Ctrl+C: the

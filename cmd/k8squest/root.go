@@ -106,6 +106,7 @@ func newRootCmd(g *globals) *cobra.Command {
 	root.AddCommand(gameCommands(g)...)
 	root.AddCommand(newClusterCmd(g), newDNSCmd(g))
 	root.AddCommand(newLintCmd(g), newDoctorCmd(g))
+	root.AddCommand(newClassroomCmd(g))
 	return root
 }
 

@@ -8,6 +8,7 @@ func (s *Store) Start(level int) (State, string, error) {
 		l := st.level(level)
 		l.Attempts++
 		l.LastPlayed = s.now()
+		l.StartedAt = l.LastPlayed
 		return nil
 	})
 }

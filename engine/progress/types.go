@@ -36,6 +36,9 @@ type Level struct {
 	Solution    bool      `json:"solutionViewed,omitempty"`
 	FirstDone   time.Time `json:"firstCompleted,omitempty"`
 	LastPlayed  time.Time `json:"lastPlayed,omitempty"`
+	// StartedAt is when the level was last started. While LastPlayed is
+	// not after it, the level is still being played (see InPlay).
+	StartedAt time.Time `json:"startedAt,omitempty"`
 	// Notes are the field notes of the latest completion.
 	Notes *fieldnotes.Notes `json:"notes,omitempty"`
 }
@@ -57,4 +60,18 @@ type Award struct {
 	Gained int
 	// FirstTime is true on the first completion.
 	FirstTime bool
+}
+
+// InPlay is the level the player started last and has not completed
+// since, with when it started; ok is false when there is none.
+func (s *State) InPlay() (level int, started time.Time, ok bool) {
+	for id, l := range s.Levels {
+		if l.StartedAt.IsZero() || l.LastPlayed.After(l.StartedAt) {
+			continue
+		}
+		if !ok || l.StartedAt.After(started) {
+			level, started, ok = id, l.StartedAt, true
+		}
+	}
+	return level, started, ok
 }

@@ -65,6 +65,11 @@ func (x *Game) connectLocked(ctx context.Context, rep cluster.Reporter, up, recr
 		x.mu.Unlock()
 		return d, nil
 	}
+	if x.opts.Adopt != nil {
+		d := x.adoptLocked()
+		x.mu.Unlock()
+		return d, nil
+	}
 	x.mu.Unlock()
 	o := x.opts
 	o.Recreate = recreate

@@ -81,8 +81,8 @@ func (x *Game) Level(arg string) (*levels.Level, error) {
 }
 
 // Close releases what the game holds open, the DNS resolver and its
-// port-forward, and forgets the cluster. The game may connect again
-// afterwards.
+// port-forward (unless adopted: Options.Adopt stays open for its owner),
+// and forgets the cluster. The game may connect again afterwards.
 func (x *Game) Close() {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -91,7 +91,7 @@ func (x *Game) Close() {
 
 // dropLocked closes the resolver and forgets the connection; mu is held.
 func (x *Game) dropLocked() {
-	if x.resolver != nil {
+	if x.resolver != nil && x.opts.Adopt == nil {
 		_ = x.resolver.Close()
 	}
 	x.provider, x.cluster, x.resolver, x.chosen = nil, nil, nil, ""

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/k8squest/k8squest/engine/cluster"
+	"github.com/k8squest/k8squest/engine/kindcluster"
 	prog "github.com/k8squest/k8squest/engine/progress"
 	"github.com/k8squest/k8squest/engine/providers"
 	"github.com/k8squest/k8squest/engine/xdg"
@@ -57,6 +58,14 @@ type Options struct {
 	// cluster, never a process on this machine: the SSH server sets it for
 	// every learner.
 	RemoteShell *RemoteShell
+	// Advertise, when its Host is set, creates a new kind cluster with its
+	// API server published for other machines (classroom serve
+	// --advertise); other providers refuse it.
+	Advertise kindcluster.Advertise
+	// Adopt, when set, is the connection the game plays on instead of
+	// connecting on its own: Connect and Reach take it as it is, and Close
+	// leaves it open for its owner (see Conn).
+	Adopt *Conn
 	// Notices receives the lines the player should see outside the game's
 	// screen: skipped levels, a progress file set aside. Nil discards them.
 	Notices io.Writer
@@ -72,7 +81,7 @@ func (o Options) validate() error {
 	if _, err := ValidDNSServer(o.DNSServer); err != nil {
 		return err
 	}
-	return nil
+	return validAdopt(o.Adopt)
 }
 
 // ProviderOptions are the provider settings o gives, reporting long steps
@@ -83,6 +92,7 @@ func (o Options) ProviderOptions(rep cluster.Reporter) providers.Options {
 		Context:    o.Context,
 		Reporter:   rep,
 		Recreate:   o.Recreate,
+		Kind:       kindcluster.CreateOptions{Advertise: o.Advertise},
 	}
 }
 

@@ -1,6 +1,7 @@
 package classroom
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -17,7 +18,7 @@ const defaultWidth, defaultHeight = 80, 24
 // runTUI runs the session's Bubble Tea program over its terminal: the
 // game for a learner, the board for the instructor.
 func (s *Server) runTUI(st *session) int {
-	m, err := s.model(st)
+	m, hooks, err := s.model(st)
 	if err != nil {
 		fmt.Fprintf(st.sess.Stderr(), "k8squest: %v\n", err)
 		return 1
@@ -33,6 +34,9 @@ func (s *Server) runTUI(st *session) int {
 	}
 	opts = append(opts, tea.WithFilter(filterMsg))
 	p := tea.NewProgram(m, opts...)
+	if hooks != nil {
+		go hooks.Attach(st.ctx, p.Send)
+	}
 	run := bubbletea.MiddlewareWithProgramHandler(func(ssh.Session) *tea.Program { return p })
 	run(func(ssh.Session) {})(st.sess)
 	if msg := s.endMessage(st); msg != "" {
@@ -58,20 +62,38 @@ func filterMsg(_ tea.Model, msg tea.Msg) tea.Msg {
 	return msg
 }
 
-// model is the program a terminal session runs.
-func (s *Server) model(st *session) (tea.Model, error) {
+// Hooked is what the game Learners.Open returns may offer besides
+// ui.Backend: the options of the learner's screen (the classroom report,
+// the level to resume) and a feed of messages for the running program
+// (the instructor's broadcasts).
+type Hooked interface {
+	// UIOptions are the options of the learner's game screen.
+	UIOptions() ui.Options
+	// Attach delivers messages to the learner's program with send until
+	// ctx ends; the server calls it once the program exists.
+	Attach(ctx context.Context, send func(tea.Msg))
+}
+
+// model is the program a terminal session runs, and the learner's hooks
+// when their game has them.
+func (s *Server) model(st *session) (tea.Model, Hooked, error) {
 	if st.role == roleInstructor {
 		m, err := s.cfg.Instructor.Board(st.ctx)
 		if err != nil {
-			return nil, fmt.Errorf("open the board: %w", err)
+			return nil, nil, fmt.Errorf("open the board: %w", err)
 		}
-		return m, nil
+		return m, nil, nil
 	}
 	b, err := s.cfg.Learners.Open(st.ctx, st.name)
 	if err != nil {
-		return nil, fmt.Errorf("open the game of %s: %w", st.name, err)
+		return nil, nil, fmt.Errorf("open the game of %s: %w", st.name, err)
 	}
-	return ui.New(st.ctx, b, ui.Options{}), nil
+	h, _ := b.(Hooked)
+	opts := ui.Options{}
+	if h != nil {
+		opts = h.UIOptions()
+	}
+	return ui.New(st.ctx, b, opts), h, nil
 }
 
 // idleReader is the terminal's input; every key read is activity.

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+func TestParseLevels(t *testing.T) {
+	exists := func(id int) bool { return id >= 1 && id <= 30 }
+	got, err := parseLevels("21-23,25, 21", exists)
+	if err != nil || !slices.Equal(got, []int{21, 22, 23, 25}) {
+		t.Fatalf("parseLevels: %v %v", got, err)
+	}
+	for _, bad := range []string{"", "x", "30-21", "0", "29-31", "21-"} {
+		_, err := parseLevels(bad, exists)
+		if err == nil || !strings.Contains(err.Error(), "--levels") {
+			t.Errorf("parseLevels(%q): %v, want an error naming --levels", bad, err)
+		}
+	}
+}
+
+// The sim listens on loopback only: --advertise is refused before the
+// server opens a port, with the reason and the way out.
+func TestServeAdvertiseRefusedOnSim(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "instructor.pub")
+	pub, err := gossh.NewPublicKey(ed25519.PublicKey(make([]byte, ed25519.PublicKeySize)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(key, gossh.MarshalAuthorizedKey(pub), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	// Bounded: were --advertise ignored, the server would serve the sim.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err = run(ctx, []string{"classroom", "serve", "--provider", "sim", "--advertise", "class.example",
+		"--listen", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state"), "--instructor-keys", key}, strings.NewReader(""), &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "--advertise class.example") || !strings.Contains(err.Error(), "--provider kind") {
+		t.Fatalf("err = %v, want --advertise refused on sim, naming --provider kind", err)
+	}
+	if strings.Contains(out.String(), "listening on") {
+		t.Fatalf("the server listened anyway:\n%s", out.String())
+	}
+}

@@ -1,0 +1,85 @@
+package workshop
+
+import (
+	"context"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/k8squest/k8squest/engine/classroom"
+	"github.com/k8squest/k8squest/engine/cluster"
+	"github.com/k8squest/k8squest/levels"
+	"github.com/k8squest/k8squest/levels/game"
+	"github.com/k8squest/k8squest/ui"
+)
+
+// learner is one learner's game as their SSH session's screen sees it:
+// the game, its classroom report and the instructor's broadcasts.
+type learner struct {
+	*game.Game
+	w    *Workshop
+	name string
+}
+
+var (
+	_ ui.Backend = (*learner)(nil)
+)
+
+// Open implements ui.Backend.
+func (b *learner) Open(ctx context.Context, l *levels.Level) (ui.Session, error) {
+	s, err := b.Game.Open(ctx, l)
+	if err != nil {
+		return nil, err
+	}
+	return &serialSession{Session: s, mu: &b.w.setups}, nil
+}
+
+// serialSession is a level being played whose set-ups and resets take
+// the workshop's set-up lock.
+type serialSession struct {
+	*game.Session
+	mu *sync.Mutex
+}
+
+// Setup implements ui.Session.
+func (s *serialSession) Setup(ctx context.Context, rep cluster.Reporter) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Session.Setup(ctx, rep)
+}
+
+// Reset implements ui.Session.
+func (s *serialSession) Reset(ctx context.Context, rep cluster.Reporter) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Session.Reset(ctx, rep)
+}
+
+// UIOptions implements room.Hooked: the report to the hub, and the level
+// the learner left in play.
+func (b *learner) UIOptions() ui.Options {
+	o := ui.Options{Report: func(e classroom.Event) { b.w.publish(b.name, e) }}
+	if st, err := b.Game.Progress(); err == nil {
+		if id, started, ok := st.InPlay(); ok {
+			o.Resume = ui.Resume{Level: id, Started: started}
+		}
+	}
+	return o
+}
+
+// Attach implements room.Hooked: each broadcast becomes a banner.
+func (b *learner) Attach(ctx context.Context, send func(tea.Msg)) {
+	sub := b.w.hub.Messages(ctx)
+	defer sub.Close()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case m, ok := <-sub.C():
+			if !ok {
+				return
+			}
+			send(ui.BroadcastMsg{Text: m.Text, At: m.At})
+		}
+	}
+}
