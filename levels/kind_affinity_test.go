@@ -91,13 +91,14 @@ func (s spread) pods() int {
 // round sends affinityRequests requests to url from the client pod (whose
 // IP is ip) and returns how the backend pods' logs say they were spread,
 // and whether the logs hold them all (a pod that stopped meanwhile does
-// not count).
-func (r *rig) round(client, ip, url, selector string) (spread, bool) {
+// not count). A request that fails (as while a scale-down removes the pod
+// a client sticks to, until kube-proxy follows) is the error.
+func (r *rig) round(client, ip, url, selector string) (spread, bool, error) {
 	r.t.Helper()
 	before := r.hits(selector, ip)
 	cmd := fmt.Sprintf(`i=0; while [ $i -lt %d ]; do wget -T 3 -q -O /dev/null %s || exit 1; i=$((i+1)); done`, affinityRequests, url)
 	if res := r.sh(client, cmd); res.Err != nil {
-		r.t.Fatalf("requests from %s to %s: %s", client, url, res)
+		return nil, false, fmt.Errorf("requests from %s to %s: %s", client, url, res)
 	}
 	// The logs follow the responses by a moment.
 	var got spread
@@ -112,7 +113,7 @@ func (r *rig) round(client, ip, url, selector string) (spread, bool) {
 		}
 		return total == affinityRequests, nil
 	})
-	return got, err == nil
+	return got, err == nil, nil
 }
 
 // rounds repeats round until its logs hold every request and want holds
@@ -123,14 +124,17 @@ func (r *rig) rounds(what, client, url, selector string, want func(spread) bool)
 	ip := r.podIP(client)
 	deadline := time.Now().Add(trafficTimeout)
 	for k := 1; ; k++ {
-		s, whole := r.round(client, ip, url, selector)
-		if whole && want(s) {
+		s, whole, err := r.round(client, ip, url, selector)
+		if err == nil && whole && want(s) {
 			r.t.Logf("%s: %d requests from %s (%s), round %d: %s", what, affinityRequests, client, ip, k, s)
 			return s
 		}
+		if err != nil {
+			r.t.Logf("%s, round %d: %v", what, k, err)
+		}
 		if time.Now().After(deadline) {
-			r.t.Fatalf("%s: after %d rounds in %s, the logs show the last %d requests from %s as %s (all logged: %v)",
-				what, k, trafficTimeout, affinityRequests, client, s, whole)
+			r.t.Fatalf("%s: after %d rounds in %s, the logs show the last %d requests from %s as %s (all logged: %v; last error: %v)",
+				what, k, trafficTimeout, affinityRequests, client, s, whole, err)
 		}
 	}
 }
