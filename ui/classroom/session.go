@@ -159,6 +159,8 @@ func (s *Server) endMessage(st *session) string {
 		return fmt.Sprintf("this session reached the longest a session may last, %s; your level and clock are kept: connect again to go on", s.cfg.MaxSession)
 	case errors.Is(cause, errReplaced):
 		return "you connected again from another terminal, and the game moved there"
+	case errors.Is(cause, errResizePanic):
+		return "internal error on a window change (the server logged it and goes on); connect again"
 	}
 	return ""
 }

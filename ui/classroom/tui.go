@@ -18,7 +18,7 @@ const defaultWidth, defaultHeight = 80, 24
 // runTUI runs the session's Bubble Tea program over its terminal: the
 // game for a learner, the board for the instructor.
 func (s *Server) runTUI(st *session) int {
-	m, hooks, err := s.model(st)
+	m, b, err := s.model(st)
 	if err != nil {
 		fmt.Fprintf(st.sess.Stderr(), "k8squest: %v\n", err)
 		return 1
@@ -34,11 +34,15 @@ func (s *Server) runTUI(st *session) int {
 	}
 	opts = append(opts, tea.WithFilter(filterMsg))
 	p := tea.NewProgram(m, opts...)
-	if hooks != nil {
+	if hooks, ok := b.(Hooked); ok {
 		go hooks.Attach(st.ctx, p.Send)
 	}
+	var resize func(width, height int)
+	if sz, ok := b.(Sized); ok {
+		resize = sz.Resize
+	}
 	run := bubbletea.MiddlewareWithProgramHandler(func(ssh.Session) *tea.Program { return p })
-	run(func(ssh.Session) {})(st.sess)
+	run(func(ssh.Session) {})(s.teeWindows(st, resize))
 	if msg := s.endMessage(st); msg != "" {
 		fmt.Fprintf(st.sess.Stderr(), "\r\nk8squest: %s\r\n", msg)
 		return 1
@@ -74,9 +78,9 @@ type Hooked interface {
 	Attach(ctx context.Context, send func(tea.Msg))
 }
 
-// model is the program a terminal session runs, and the learner's hooks
-// when their game has them.
-func (s *Server) model(st *session) (tea.Model, Hooked, error) {
+// model is the program a terminal session runs, and the learner's game
+// (nil for the instructor).
+func (s *Server) model(st *session) (tea.Model, ui.Backend, error) {
 	if st.role == roleInstructor {
 		m, err := s.cfg.Instructor.Board(st.ctx)
 		if err != nil {
@@ -93,7 +97,7 @@ func (s *Server) model(st *session) (tea.Model, Hooked, error) {
 	if h != nil {
 		opts = h.UIOptions()
 	}
-	return ui.New(st.ctx, b, opts), h, nil
+	return ui.New(st.ctx, b, opts), b, nil
 }
 
 // idleReader is the terminal's input; every key read is activity.

@@ -11,6 +11,7 @@ import (
 	"github.com/k8squest/k8squest/levels"
 	"github.com/k8squest/k8squest/levels/game"
 	"github.com/k8squest/k8squest/ui"
+	room "github.com/k8squest/k8squest/ui/classroom"
 )
 
 // learner is one learner's game as their SSH session's screen sees it:
@@ -22,7 +23,9 @@ type learner struct {
 }
 
 var (
-	_ ui.Backend = (*learner)(nil)
+	_ ui.Backend  = (*learner)(nil)
+	_ room.Hooked = (*learner)(nil)
+	_ room.Sized  = (*learner)(nil)
 )
 
 // Open implements ui.Backend.
@@ -81,5 +84,13 @@ func (b *learner) Attach(ctx context.Context, send func(tea.Msg)) {
 			}
 			send(ui.BroadcastMsg{Text: m.Text, At: m.At})
 		}
+	}
+}
+
+// Resize implements room.Sized: the learner's shell pod follows their
+// terminal's size.
+func (b *learner) Resize(width, height int) {
+	if rs := b.Game.Options().RemoteShell; rs != nil && rs.Sizes != nil {
+		rs.Sizes.Resize(width, height)
 	}
 }

@@ -133,7 +133,8 @@ func (w *Workshop) Close() {
 
 // game returns learner name's game, making it on first use: their
 // namespace, their own progress file and player kubeconfigs under the
-// state directory, on the shared connection.
+// state directory, on the shared connection, and the terminal size their
+// SSH sessions keep (80×24 until one reports its own).
 func (w *Workshop) game(name string) (*game.Game, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -144,7 +145,7 @@ func (w *Workshop) game(name string) (*game.Game, error) {
 	g, err := game.New(game.Options{
 		Provider: w.opts.Provider, Namespace: room.Namespace(w.opts.Workshop, name),
 		StateDir: dir, ProgressPath: filepath.Join(dir, "progress.json"), Shared: true, Adopt: w.conn,
-		RemoteShell: &game.RemoteShell{KubeconfigRoute: w.routeLocked(name)},
+		RemoteShell: &game.RemoteShell{KubeconfigRoute: w.routeLocked(name), Sizes: game.NewTerminalSizes(80, 24)},
 		APIServer:   w.apiServer(),
 	})
 	if err != nil {
