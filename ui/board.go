@@ -2,17 +2,13 @@ package ui
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/colorprofile"
 
 	"github.com/k8squest/k8squest/engine/classroom"
 )
@@ -47,28 +43,7 @@ type BoardOptions struct {
 // RunBoard runs the instructor's board until they quit or ctx ends.
 func RunBoard(ctx context.Context, c Classroom, opts BoardOptions) error {
 	b := NewBoard(ctx, c)
-	popts := []tea.ProgramOption{tea.WithContext(ctx)}
-	if opts.Input != nil {
-		popts = append(popts, tea.WithInput(opts.Input))
-	}
-	if opts.Output != nil {
-		popts = append(popts, tea.WithOutput(opts.Output))
-	}
-	if opts.NoColor || os.Getenv("NO_COLOR") != "" {
-		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
-	}
-	_, err := tea.NewProgram(b, popts...).Run()
-	b.cancel()
-	if errors.Is(err, tea.ErrInterrupted) {
-		return ErrInterrupted
-	}
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if err != nil {
-		return fmt.Errorf("run the board: %w", err)
-	}
-	return nil
+	return runProgram(ctx, b, opts.Input, opts.Output, opts.NoColor, b.cancel, "the board")
 }
 
 // boardMode is what the board's keys act on.

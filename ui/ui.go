@@ -8,14 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/colorprofile"
 
 	"github.com/k8squest/k8squest/engine/classroom"
 	"github.com/k8squest/k8squest/levels"
@@ -59,28 +57,7 @@ var ErrInterrupted = errors.New("interrupted with ctrl+c")
 // Run runs the game's interface until the player quits or ctx ends.
 func Run(ctx context.Context, b Backend, opts Options) error {
 	m := New(ctx, b, opts)
-	popts := []tea.ProgramOption{tea.WithContext(ctx)}
-	if opts.Input != nil {
-		popts = append(popts, tea.WithInput(opts.Input))
-	}
-	if opts.Output != nil {
-		popts = append(popts, tea.WithOutput(opts.Output))
-	}
-	if opts.NoColor || os.Getenv("NO_COLOR") != "" {
-		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
-	}
-	_, err := tea.NewProgram(m, popts...).Run()
-	m.cancel()
-	if errors.Is(err, tea.ErrInterrupted) {
-		return ErrInterrupted
-	}
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if err != nil {
-		return fmt.Errorf("run the interface: %w", err)
-	}
-	return nil
+	return runProgram(ctx, m, opts.Input, opts.Output, opts.NoColor, m.cancel, "the interface")
 }
 
 // screen names the screen on show.
