@@ -143,8 +143,8 @@ func joinAndPlay(b *testing.B, addr, ws, name string) *benchLearner {
 		l.err = err
 		return l
 	}
-	if r := runSSH(b, cl, "start 30"); r.status != 0 {
-		l.err = fmt.Errorf("start 30: %s", r.stderr)
+	if r := runSSH(b, cl, "start 30"); r.Status != 0 {
+		l.err = fmt.Errorf("start 30: %s", r.Stderr)
 		return l
 	}
 	l.player = playerClient(b, mustSSH(b, cl, "kubeconfig"))

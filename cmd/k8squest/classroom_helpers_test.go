@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"net"
 	"os"
 	"path/filepath"
@@ -14,6 +12,8 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/k8squest/k8squest/ui/classroom/sshtest"
 
 	room "github.com/k8squest/k8squest/ui/classroom"
 	"github.com/k8squest/k8squest/ui/workshop"
@@ -148,42 +148,20 @@ func (c *class) instructor(t testing.TB) *gossh.Client {
 	return cl
 }
 
-// sshRun is one finished command over SSH.
-type sshRun struct {
-	stdout, stderr string
-	status         int
-}
-
 // runSSH runs cmd over c.
-func runSSH(t testing.TB, c *gossh.Client, cmd string) sshRun {
+func runSSH(t testing.TB, c *gossh.Client, cmd string) sshtest.Result {
 	t.Helper()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatalf("new session: %v", err)
-	}
-	defer s.Close()
-	var out, errOut bytes.Buffer
-	s.Stdout, s.Stderr = &out, &errOut
-	err = s.Run(cmd)
-	r := sshRun{stdout: out.String(), stderr: errOut.String()}
-	var exit *gossh.ExitError
-	switch {
-	case errors.As(err, &exit):
-		r.status = exit.ExitStatus()
-	case err != nil:
-		t.Fatalf("run %q: %v", cmd, err)
-	}
-	return r
+	return sshtest.Run(t, c, cmd)
 }
 
 // mustSSH runs cmd and fails the test unless it exits 0.
 func mustSSH(t testing.TB, c *gossh.Client, cmd string) string {
 	t.Helper()
 	r := runSSH(t, c, cmd)
-	if r.status != 0 {
-		t.Fatalf("%q exited %d:\n%s%s", cmd, r.status, r.stdout, r.stderr)
+	if r.Status != 0 {
+		t.Fatalf("%q exited %d:\n%s%s", cmd, r.Status, r.Stdout, r.Stderr)
 	}
-	return r.stdout
+	return r.Stdout
 }
 
 // waitUntil polls cond every 100 ms until it holds or d passes.

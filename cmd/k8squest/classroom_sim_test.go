@@ -63,7 +63,7 @@ func TestClassroomTwoLearnersOnSim(t *testing.T) {
 		waitUntil(t, name+"'s check 30 passing", 90*time.Second, func() bool {
 			var v struct{ Passed bool }
 			r := runSSH(t, cl, "check 30 --json")
-			return json.Unmarshal([]byte(r.stdout), &v) == nil && v.Passed
+			return json.Unmarshal([]byte(r.Stdout), &v) == nil && v.Passed
 		})
 	}
 	inst := c.instructor(t)
@@ -77,8 +77,8 @@ func TestClassroomTwoLearnersOnSim(t *testing.T) {
 
 	t.Run("learner runs status", func(t *testing.T) {
 		r := runSSH(t, c.learner(t, "alice"), "status --json")
-		if r.status == 0 || !strings.Contains(r.stderr, "instructor") {
-			t.Fatalf("alice's status: exit %d, stderr %q; want refused", r.status, r.stderr)
+		if r.Status == 0 || !strings.Contains(r.Stderr, "instructor") {
+			t.Fatalf("alice's status: exit %d, stderr %q; want refused", r.Status, r.Stderr)
 		}
 	})
 	t.Run("name with another key", func(t *testing.T) {

@@ -94,7 +94,7 @@ func TestBadNames(t *testing.T) {
 func TestInstructorAuthorization(t *testing.T) {
 	r := startRig(t, nil)
 	teacher := r.mustDial(t, login{InstructorUser, r.teacher, ""})
-	if got := run(t, teacher, "status --json"); got.status != 0 || !strings.Contains(got.stdout, "learners") {
+	if got := run(t, teacher, "status --json"); got.Status != 0 || !strings.Contains(got.Stdout, "learners") {
 		t.Fatalf("instructor's status = %+v", got)
 	}
 	alice := newKey(t)
@@ -105,17 +105,17 @@ func TestInstructorAuthorization(t *testing.T) {
 	}
 	for _, cmd := range []string{"status --json", "end --yes", "broadcast hi", "reset alice 30", "export --format csv"} {
 		got := run(t, learner, cmd)
-		if got.status != 1 || !strings.Contains(got.stderr, `instructor's command, and you are logged in as learner "alice"`) {
+		if got.Status != 1 || !strings.Contains(got.Stderr, `instructor's command, and you are logged in as learner "alice"`) {
 			t.Fatalf("learner ran %q: %+v", cmd, got)
 		}
 	}
-	if got := run(t, teacher, "progress --json"); got.status != 1 || !strings.Contains(got.stderr, "learner's command") {
+	if got := run(t, teacher, "progress --json"); got.Status != 1 || !strings.Contains(got.Stderr, "learner's command") {
 		t.Fatalf("instructor ran progress: %+v", got)
 	}
-	if got := run(t, teacher, "reset alice 30"); got.status != 0 {
+	if got := run(t, teacher, "reset alice 30"); got.Status != 0 {
 		t.Fatalf("reset alice 30: %+v", got)
 	}
-	if got := run(t, teacher, "reset carol 30"); got.status != 1 || !strings.Contains(got.stderr, `no learner "carol"`) {
+	if got := run(t, teacher, "reset carol 30"); got.Status != 1 || !strings.Contains(got.Stderr, `no learner "carol"`) {
 		t.Fatalf("reset of an unknown learner: %+v", got)
 	}
 	want := []string{"status json=true", "reset alice 30"}

@@ -125,7 +125,7 @@ func TestRosterSurvivesKill9(t *testing.T) {
 	if !bytes.Equal(again.hostKey.Marshal(), hostKey.Marshal()) {
 		t.Fatal("the host key changed across the restart")
 	}
-	if got := run(t, again.client, "progress --json"); got.status != 0 {
+	if got := run(t, again.client, "progress --json"); got.Status != 0 {
 		t.Fatalf("progress after the restart: %+v", got)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/k8squest/k8squest/ui/classroom/sshtest"
 )
 
 // testCode is the join code of every test server.
@@ -177,32 +179,10 @@ func (r *rig) refused(t testing.TB, l login) string {
 	return d.banners
 }
 
-// ran is a finished command session.
-type ran struct {
-	stdout, stderr string
-	status         int
-}
-
 // run runs one command over c.
-func run(t testing.TB, c *gossh.Client, cmd string) ran {
+func run(t testing.TB, c *gossh.Client, cmd string) sshtest.Result {
 	t.Helper()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatalf("new session: %v", err)
-	}
-	defer s.Close()
-	var out, errOut bytes.Buffer
-	s.Stdout, s.Stderr = &out, &errOut
-	err = s.Run(cmd)
-	res := ran{stdout: out.String(), stderr: errOut.String()}
-	var exit *gossh.ExitError
-	switch {
-	case errors.As(err, &exit):
-		res.status = exit.ExitStatus()
-	case err != nil:
-		t.Fatalf("run %q: %v", cmd, err)
-	}
-	return res
+	return sshtest.Run(t, c, cmd)
 }
 
 // syncBuffer is a buffer written by one goroutine and read by another.

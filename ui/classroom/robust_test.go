@@ -18,11 +18,11 @@ func TestSessionCap(t *testing.T) {
 	tm := openTerminal(t, alice, 80, 24, nil)
 	tm.waitOutput(t, "Headless")
 	bob := r.mustDial(t, login{"bob", newKey(t), testCode})
-	if got := run(t, bob, "progress"); got.status != 1 || !strings.Contains(got.stderr, "the classroom is full: 1 sessions are open") {
+	if got := run(t, bob, "progress"); got.Status != 1 || !strings.Contains(got.Stderr, "the classroom is full: 1 sessions are open") {
 		t.Fatalf("bob beyond the cap: %+v", got)
 	}
 	teacher := r.mustDial(t, login{InstructorUser, r.teacher, ""})
-	if got := run(t, teacher, "status"); got.status != 0 {
+	if got := run(t, teacher, "status"); got.Status != 0 {
 		t.Fatalf("instructor beyond the cap: %+v", got)
 	}
 	if _, err := tm.in.Write([]byte("q")); err != nil {
@@ -30,7 +30,7 @@ func TestSessionCap(t *testing.T) {
 	}
 	tm.wait(t, 10*time.Second)
 	waitFor(t, "alice's session to close", 10*time.Second, func() bool { return r.srv.Sessions() == 0 })
-	if got := run(t, bob, "progress"); got.status != 0 {
+	if got := run(t, bob, "progress"); got.Status != 0 {
 		t.Fatalf("bob after alice left: %+v", got)
 	}
 }
@@ -82,7 +82,7 @@ func TestPanicIsolation(t *testing.T) {
 	alice := openTerminal(t, r.mustDial(t, login{"alice", newKey(t), testCode}), 80, 24, nil)
 	alice.waitOutput(t, "Headless")
 	boomer := r.mustDial(t, login{"boom", newKey(t), testCode})
-	if got := run(t, boomer, "progress"); got.status != 1 || !strings.Contains(got.stderr, "internal error in this session") {
+	if got := run(t, boomer, "progress"); got.Status != 1 || !strings.Contains(got.Stderr, "internal error in this session") {
 		t.Fatalf("panicking command: %+v", got)
 	}
 	if l := logged.String(); !strings.Contains(l, "panic in a session") || !strings.Contains(l, "the game broke for boom") {
@@ -92,7 +92,7 @@ func TestPanicIsolation(t *testing.T) {
 	if st := crashed.wait(t, 10*time.Second); st != 1 {
 		t.Fatalf("panicking terminal session: status %d", st)
 	}
-	if got := run(t, r.mustDial(t, login{"bob", newKey(t), testCode}), "progress"); got.status != 0 {
+	if got := run(t, r.mustDial(t, login{"bob", newKey(t), testCode}), "progress"); got.Status != 0 {
 		t.Fatalf("a new session after the panics: %+v", got)
 	}
 	mark := len(alice.out.String())

@@ -80,19 +80,19 @@ func TestCommands(t *testing.T) {
 	c := r.mustDial(t, login{"alice", newKey(t), testCode})
 	got := run(t, c, "progress --json")
 	var p map[string]any
-	if err := json.Unmarshal([]byte(got.stdout), &p); err != nil || got.status != 0 {
+	if err := json.Unmarshal([]byte(got.Stdout), &p); err != nil || got.Status != 0 {
 		t.Fatalf("progress --json = %+v (%v)", got, err)
 	}
 	if p["learner"] != "alice" || p["json"] != true {
 		t.Fatalf("progress --json = %v", p)
 	}
-	if got := run(t, c, "check 30 --json"); got.status != 0 || !strings.Contains(got.stdout, `"passed":true`) {
+	if got := run(t, c, "check 30 --json"); got.Status != 0 || !strings.Contains(got.Stdout, `"passed":true`) {
 		t.Fatalf("check 30 = %+v", got)
 	}
-	if got := run(t, c, "check 21"); got.status != 1 {
+	if got := run(t, c, "check 21"); got.Status != 1 {
 		t.Fatalf("check 21 (not passing) = %+v, want status 1", got)
 	}
-	if got := run(t, c, "kubeconfig"); got.status != 0 || !strings.Contains(got.stdout, "namespace ws-alice") {
+	if got := run(t, c, "kubeconfig"); got.Status != 0 || !strings.Contains(got.Stdout, "namespace ws-alice") {
 		t.Fatalf("kubeconfig = %+v", got)
 	}
 	for cmd, want := range map[string]string{
@@ -102,7 +102,7 @@ func TestCommands(t *testing.T) {
 		"bash":          `unknown command "bash"`,
 	} {
 		got := run(t, c, cmd)
-		if got.status != 2 || !strings.Contains(got.stderr, want) || !strings.Contains(got.stderr, "progress [--json]") {
+		if got.Status != 2 || !strings.Contains(got.Stderr, want) || !strings.Contains(got.Stderr, "progress [--json]") {
 			t.Fatalf("%q = %+v, want status 2 and %q", cmd, got, want)
 		}
 	}

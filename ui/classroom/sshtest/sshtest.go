@@ -1,0 +1,41 @@
+// Package sshtest holds what tests of the classroom's SSH server share:
+// running one command over a real SSH client.
+package sshtest
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// Result is one finished command over SSH.
+type Result struct {
+	Stdout, Stderr string
+	// Status is the command's exit status.
+	Status int
+}
+
+// Run runs cmd in a new session of c and returns what it wrote and its
+// exit status; a session that ends without one fails the test.
+func Run(t testing.TB, c *gossh.Client, cmd string) Result {
+	t.Helper()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatalf("new session: %v", err)
+	}
+	defer s.Close()
+	var out, errOut bytes.Buffer
+	s.Stdout, s.Stderr = &out, &errOut
+	err = s.Run(cmd)
+	r := Result{Stdout: out.String(), Stderr: errOut.String()}
+	var exit *gossh.ExitError
+	switch {
+	case errors.As(err, &exit):
+		r.Status = exit.ExitStatus()
+	case err != nil:
+		t.Fatalf("run %q: %v", cmd, err)
+	}
+	return r
+}
