@@ -53,3 +53,28 @@ func TestServeAdvertiseRefusedOnSim(t *testing.T) {
 		t.Fatalf("the server listened anyway:\n%s", out.String())
 	}
 }
+
+// A bad --learners is refused before anything starts, naming the flag.
+func TestServeRefusesBadLearners(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, n := range []string{"0", "-5", "many"} {
+		var out, errb bytes.Buffer
+		err := run(ctx, []string{"classroom", "serve", "--provider", "sim", "--learners", n,
+			"--listen", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state")}, strings.NewReader(""), &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), "--learners") {
+			t.Errorf("--learners %s: err = %v, want an error naming --learners", n, err)
+		}
+		if strings.Contains(out.String(), "listening on") {
+			t.Errorf("--learners %s: the server listened anyway:\n%s", n, out.String())
+		}
+	}
+}
+
+func TestServeLearnersDefaultsToFifty(t *testing.T) {
+	c := newServeCmd(&globals{})
+	if f := c.Flags().Lookup("learners"); f == nil || f.DefValue != "50" {
+		t.Fatalf("--learners: %+v, want a flag defaulting to 50", f)
+	}
+}

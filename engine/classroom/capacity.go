@@ -78,6 +78,11 @@ type Plan struct {
 	Nodes, Slots, Free int
 	// Unusable lists the nodes that take no pods, with why.
 	Unusable []string
+	// Wanted is how many learners the workshop was sized for (serve's
+	// --learners); 0 when it was not asked. Remedy says how to make room
+	// when fewer fit, for the cluster's provider.
+	Wanted int
+	Remedy string
 }
 
 // Fit says how many learners room holds for demand d.
@@ -107,6 +112,13 @@ func (p Plan) String() string {
 		p.Learners, p.Demand.Level, p.Nodes, p.Slots, p.Free, p.Demand.PerLearner(), p.Demand.describe())
 	if len(p.Unusable) > 0 {
 		s += "; not taking pods: " + strings.Join(p.Unusable, ", ")
+	}
+	if short := p.Short(p.Wanted); p.Learners < p.Wanted {
+		s += fmt.Sprintf("; that is fewer than the %d learners asked for (--learners %d): %d pod slots short",
+			p.Wanted, p.Wanted, short)
+		if p.Remedy != "" {
+			s += "; " + p.Remedy
+		}
 	}
 	return s
 }

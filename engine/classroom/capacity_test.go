@@ -199,3 +199,25 @@ func TestSlotsForFiftyOnKind(t *testing.T) {
 		t.Errorf("50 learners on kind with 10 pods of the cluster's own: %d slots, want 260", got)
 	}
 }
+
+// The kind cluster's kubelet default, 110 pods, holds 21 learners at 5
+// each: the line says it is fewer than the 50 asked for, by how much, and
+// how to get more.
+func TestPlanSaysWhenFewerThanAskedFit(t *testing.T) {
+	d := Demand{Level: 30, LevelPods: 3, ShellPod: true, Spare: 1}
+	p, err := Fit(Room{Nodes: []NodeRoom{{Name: "k8squest-control-plane", Allocatable: 110, Usable: true, Used: 9}}}, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Wanted, p.Remedy = 50, "recreate it"
+	line := p.String()
+	for _, s := range []string{"holds 20 learners", "fewer than the 50 learners asked for (--learners 50): 149 pod slots short", "; recreate it"} {
+		if !strings.Contains(line, s) {
+			t.Errorf("the capacity line %q does not say %q", line, s)
+		}
+	}
+	p.Wanted = 20
+	if line := p.String(); strings.Contains(line, "fewer") || strings.Contains(line, "recreate") {
+		t.Errorf("20 learners fit, yet the line says %q", line)
+	}
+}
