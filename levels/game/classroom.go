@@ -74,7 +74,7 @@ func (x *Game) Capacity(ctx context.Context, offered []int, wanted int, learnerN
 	if err != nil {
 		return classroom.Plan{}, err
 	}
-	simPods := max(sim.NodePods, d.Slots(wanted, ClusterPods))
+	simPods := simNodePods(d, wanted)
 	if c.Provider == sim.Name {
 		if err := sim.EnsureNodePods(ctx, cs, simPods); err != nil {
 			return classroom.Plan{}, fmt.Errorf("raise the sim node's pod capacity: %w", err)
@@ -90,6 +90,12 @@ func (x *Game) Capacity(ctx context.Context, offered []int, wanted int, learnerN
 	}
 	p.Wanted, p.Remedy = wanted, remedy(c.Provider, wanted, d.Slots(wanted, ClusterPods), simPods)
 	return p, nil
+}
+
+// simNodePods is the pod capacity the sim node needs for wanted learners
+// of demand d, and never below sim.NodePods.
+func simNodePods(d classroom.Demand, wanted int) int {
+	return max(sim.NodePods, d.Slots(wanted, ClusterPods))
 }
 
 // remedy says how to make room for wanted learners on provider's cluster,

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/k8squest/k8squest/engine/classroom"
 	"github.com/k8squest/k8squest/engine/kindcluster"
 	"github.com/k8squest/k8squest/engine/sim"
 )
@@ -65,5 +66,16 @@ func TestRemedyNamesTheWayToMoreRoom(t *testing.T) {
 	}
 	if s := remedy("current", 50, 260, 0); !strings.Contains(s, "maxPods") {
 		t.Errorf("current remedy %q does not name maxPods", s)
+	}
+}
+
+// The sim node holds sim.NodePods unless a class needs more: 50 learners
+// on level 30 (4 pods each: no shell pod on sim) fit, 70 raise it to 290.
+func TestSimNodePodsForAClass(t *testing.T) {
+	d := classroom.Demand{Level: 30, LevelPods: 3, Spare: 1}
+	for wanted, want := range map[int]int{0: sim.NodePods, 50: sim.NodePods, 70: 70*4 + ClusterPods} {
+		if got := simNodePods(d, wanted); got != want {
+			t.Errorf("simNodePods(%d learners) = %d, want %d", wanted, got, want)
+		}
 	}
 }
