@@ -70,10 +70,11 @@ func TestRemedyNamesTheWayToMoreRoom(t *testing.T) {
 }
 
 // The sim node holds sim.NodePods unless a class needs more: 50 learners
-// on level 30 (4 pods each: no shell pod on sim) fit, 70 raise it to 290.
+// on level 25 (5 pods each: no shell pod on sim, and no pods of the sim's
+// own) fit, 70 raise it to 350.
 func TestSimNodePodsForAClass(t *testing.T) {
-	d := classroom.Demand{Level: 30, LevelPods: 3, Spare: 1}
-	for wanted, want := range map[int]int{0: sim.NodePods, 50: sim.NodePods, 70: 70*4 + ClusterPods} {
+	d := classroom.Demand{Level: 25, LevelPods: 4, Spare: 1}
+	for wanted, want := range map[int]int{0: sim.NodePods, 50: sim.NodePods, 70: 350} {
 		if got := simNodePods(d, wanted); got != want {
 			t.Errorf("simNodePods(%d learners) = %d, want %d", wanted, got, want)
 		}
