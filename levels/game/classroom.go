@@ -88,7 +88,7 @@ func (x *Game) Capacity(ctx context.Context, offered []int, wanted int, learnerN
 	if err != nil {
 		return p, err
 	}
-	p.Wanted, p.Remedy = wanted, remedy(c.Provider, wanted, d.Slots(wanted, ClusterPods), simPods)
+	p.Wanted, p.Remedy = wanted, remedy(c.Provider, wanted, d.Slots(wanted, ClusterPods), simPods, len(p.Ranged) > 0)
 	return p, nil
 }
 
@@ -101,14 +101,18 @@ func simNodePods(d classroom.Demand, wanted int) int {
 }
 
 // remedy says how to make room for wanted learners on provider's cluster,
-// which needs slots pod slots (simPods on the sim node).
-func remedy(provider string, wanted, slots, simPods int) string {
-	switch provider {
-	case kindcluster.Name:
+// which needs slots pod slots (simPods on the sim node); ranged says a
+// node's pod range holds fewer pods than its kubelet takes.
+func remedy(provider string, wanted, slots, simPods int, ranged bool) string {
+	switch {
+	case provider == kindcluster.Name && ranged:
+		return "a kind node whose image keeps a /24 pod range holds 253 pods on the pod network whatever maxPods says: " +
+			"between workshops, add worker nodes to the kind config in $K8SQUEST_KIND_CONFIG, run `k8squest cluster down --provider kind` and serve again"
+	case provider == kindcluster.Name:
 		return fmt.Sprintf("a kind cluster keeps the pod limit it was created with: between workshops, run "+
 			"`k8squest cluster down --provider kind` and serve again with --learners %d, which creates it with maxPods %d",
 			wanted, max(slots, KubeletPods))
-	case sim.Name:
+	case provider == sim.Name:
 		return fmt.Sprintf("the sim node takes %d pods; other pods on the cluster take the rest", simPods)
 	default:
 		return "add nodes, or raise the nodes' pod limit (kubelet maxPods)"

@@ -55,17 +55,20 @@ func TestProviderOptionsCarryMaxPods(t *testing.T) {
 
 // The way to more room names the provider's own remedy.
 func TestRemedyNamesTheWayToMoreRoom(t *testing.T) {
-	kind := remedy(kindcluster.Name, 50, 260, 0)
+	kind := remedy(kindcluster.Name, 50, 260, 0, false)
 	for _, s := range []string{"k8squest cluster down --provider kind", "--learners 50", "maxPods 260"} {
 		if !strings.Contains(kind, s) {
 			t.Errorf("kind remedy %q does not say %q", kind, s)
 		}
 	}
-	if s := remedy(sim.Name, 70, 290, 290); !strings.Contains(s, "290 pods") {
+	if s := remedy(sim.Name, 70, 290, 290, false); !strings.Contains(s, "290 pods") {
 		t.Errorf("sim remedy %q does not name the node's 290 pods", s)
 	}
-	if s := remedy("current", 50, 260, 0); !strings.Contains(s, "maxPods") {
+	if s := remedy("current", 50, 260, 0, false); !strings.Contains(s, "maxPods") {
 		t.Errorf("current remedy %q does not name maxPods", s)
+	}
+	if s := remedy(kindcluster.Name, 50, 310, 0, true); !strings.Contains(s, "worker nodes") || !strings.Contains(s, "cluster down --provider kind") {
+		t.Errorf("kind remedy on a /24 %q does not say to add worker nodes and recreate", s)
 	}
 }
 
