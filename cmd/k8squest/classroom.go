@@ -21,6 +21,7 @@ import (
 // serveFlags are the flags of `classroom serve`.
 type serveFlags struct {
 	listen, levels, workshop, joinCode, instructorKeys, stateDir, advertise string
+	learners                                                                int
 }
 
 // newClassroomCmd is `k8squest classroom`.
@@ -29,6 +30,9 @@ func newClassroomCmd(g *globals) *cobra.Command {
 	c.AddCommand(newServeCmd(g))
 	return c
 }
+
+// defaultLearners is --learners' default: the class issue 12 sizes for.
+const defaultLearners = 50
 
 // newServeCmd is `k8squest classroom serve`.
 func newServeCmd(g *globals) *cobra.Command {
@@ -46,6 +50,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	fl.StringVar(&f.joinCode, "join-code", "", "the code learners type to join (default: generated and printed)")
 	fl.StringVar(&f.instructorKeys, "instructor-keys", "", "the instructor's public keys, authorized_keys format (default: the local user's)")
 	fl.StringVar(&f.advertise, "advertise", "", "kind: publish the new cluster's API server as HOST (a name or address of this machine the learners reach) and point their kubeconfigs at it; applies when the cluster is created")
+	fl.IntVar(&f.learners, "learners", defaultLearners, "how many learners the workshop is for: a kind cluster serve creates gets room for them on the largest offered level, and serve says when the cluster holds fewer")
 	fl.StringVar(&f.stateDir, "state-dir", filepath.Join(xdg.StateDir(), "classroom"), "where the server keeps its host key, roster and learners' progress")
 	return c
 }
@@ -70,7 +75,7 @@ func serve(cmd *cobra.Command, g *globals, f serveFlags) error {
 	}
 	prog := newStepPrinter(g.stderr)
 	w, err := workshop.Open(ctx, workshop.Options{Provider: g.provider, Workshop: f.workshop, StateDir: f.stateDir, Offered: offered,
-		Advertise: kindcluster.Advertise{Host: f.advertise}}, prog.report)
+		Learners: f.learners, Advertise: kindcluster.Advertise{Host: f.advertise}}, prog.report)
 	prog.stop()
 	if err != nil {
 		return err
@@ -105,6 +110,9 @@ func serveConfig(g *globals, f serveFlags) (room.Config, error) {
 	}
 	if err := room.ValidWorkshop(f.workshop); err != nil {
 		return cfg, fmt.Errorf("--workshop: %w", err)
+	}
+	if f.learners < 1 {
+		return cfg, fmt.Errorf("--learners %d: want at least 1 learner", f.learners)
 	}
 	cfg.JoinCode = f.joinCode
 	if cfg.JoinCode == "" {

@@ -53,3 +53,29 @@ func TestServeAdvertiseRefusedOnSim(t *testing.T) {
 		t.Fatalf("the server listened anyway:\n%s", out.String())
 	}
 }
+
+// A bad --learners is refused before anything starts, naming the flag.
+func TestServeRefusesBadLearners(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for n, why := range map[string]string{"0": "--learners 0: want at least 1 learner", "-5": "--learners -5: want at least 1 learner",
+		"many": `invalid argument "many" for "--learners" flag`} {
+		var out, errb bytes.Buffer
+		err := run(ctx, []string{"classroom", "serve", "--provider", "sim", "--learners", n,
+			"--listen", "127.0.0.1:0", "--state-dir", filepath.Join(dir, "state")}, strings.NewReader(""), &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), why) {
+			t.Errorf("--learners %s: err = %v, want %q", n, err, why)
+		}
+		if strings.Contains(out.String(), "listening on") {
+			t.Errorf("--learners %s: the server listened anyway:\n%s", n, out.String())
+		}
+	}
+}
+
+func TestServeLearnersDefaultsToFifty(t *testing.T) {
+	c := newServeCmd(&globals{})
+	if f := c.Flags().Lookup("learners"); f == nil || f.DefValue != "50" {
+		t.Fatalf("--learners: %+v, want a flag defaulting to 50", f)
+	}
+}

@@ -20,6 +20,10 @@ type NodeRoom struct {
 	// ("not Ready", "cordoned", "tainted K=V:NoSchedule").
 	Usable bool
 	Why    string
+	// Range, when set, says that the node's pod range holds fewer pods
+	// than its kubelet takes, so Allocatable is what the range holds (with
+	// the pods on the host's network, which take no address).
+	Range string
 }
 
 // Room is the cluster's room for pods, read by ReadRoom.
@@ -78,6 +82,14 @@ type Plan struct {
 	Nodes, Slots, Free int
 	// Unusable lists the nodes that take no pods, with why.
 	Unusable []string
+	// Ranged lists the nodes whose pod range holds fewer pods than their
+	// kubelet takes, with the range.
+	Ranged []string
+	// Wanted is how many learners the workshop was sized for (serve's
+	// --learners); 0 when it was not asked. Remedy says how to make room
+	// when fewer fit, for the cluster's provider.
+	Wanted int
+	Remedy string
 }
 
 // Fit says how many learners room holds for demand d.
@@ -92,6 +104,9 @@ func Fit(room Room, d Demand) (Plan, error) {
 			continue
 		}
 		p.Nodes++
+		if n.Range != "" {
+			p.Ranged = append(p.Ranged, n.Name+" ("+n.Range+")")
+		}
 		p.Slots += n.Allocatable
 		p.Free += max(n.Allocatable-n.Used, 0)
 	}
@@ -107,6 +122,16 @@ func (p Plan) String() string {
 		p.Learners, p.Demand.Level, p.Nodes, p.Slots, p.Free, p.Demand.PerLearner(), p.Demand.describe())
 	if len(p.Unusable) > 0 {
 		s += "; not taking pods: " + strings.Join(p.Unusable, ", ")
+	}
+	if len(p.Ranged) > 0 {
+		s += "; limited by the pod range: " + strings.Join(p.Ranged, ", ")
+	}
+	if short := p.Short(p.Wanted); p.Learners < p.Wanted {
+		s += fmt.Sprintf("; that is fewer than the %d learners asked for (--learners %d): %d pod slots short",
+			p.Wanted, p.Wanted, short)
+		if p.Remedy != "" {
+			s += "; " + p.Remedy
+		}
 	}
 	return s
 }

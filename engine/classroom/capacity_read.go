@@ -3,6 +3,7 @@ package classroom
 import (
 	"context"
 	"fmt"
+	"net"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -25,11 +26,14 @@ func ReadRoom(ctx context.Context, cs kubernetes.Interface, learnerNS func(strin
 
 // roomOf is ReadRoom's arithmetic.
 func roomOf(nodes []corev1.Node, pods []corev1.Pod, learnerNS func(string) bool) Room {
-	used := map[string]int{}
+	used, hostNet := map[string]int{}, map[string]int{}
 	var room Room
 	for _, p := range pods {
 		if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
 			continue
+		}
+		if p.Spec.HostNetwork && p.Spec.NodeName != "" {
+			hostNet[p.Spec.NodeName]++
 		}
 		if learnerNS != nil && learnerNS(p.Namespace) {
 			room.LearnerPods++
@@ -43,11 +47,34 @@ func roomOf(nodes []corev1.Node, pods []corev1.Pod, learnerNS func(string) bool)
 	for _, n := range nodes {
 		alloc := n.Status.Allocatable[corev1.ResourcePods]
 		why := unusable(&n)
-		room.Nodes = append(room.Nodes, NodeRoom{
-			Name: n.Name, Allocatable: int(alloc.Value()), Used: used[n.Name], Usable: why == "", Why: why,
-		})
+		r := NodeRoom{Name: n.Name, Allocatable: int(alloc.Value()), Used: used[n.Name], Usable: why == "", Why: why}
+		// Pods on the node's network take an address of its pod range;
+		// pods on the host's network do not.
+		if addrs, cidr := podAddresses(&n); addrs > 0 && addrs+hostNet[n.Name] < r.Allocatable {
+			r.Allocatable, r.Range = addrs+hostNet[n.Name], fmt.Sprintf("%s: %d addresses", cidr, addrs)
+		}
+		room.Nodes = append(room.Nodes, r)
 	}
 	return room
+}
+
+// podAddresses is how many pod addresses n's IPv4 pod range holds besides
+// its network, gateway and broadcast addresses, and the range; 0 when n
+// names no IPv4 range.
+func podAddresses(n *corev1.Node) (int, string) {
+	cidr := n.Spec.PodCIDR
+	if len(n.Spec.PodCIDRs) > 0 {
+		cidr = n.Spec.PodCIDRs[0]
+	}
+	_, ipnet, err := net.ParseCIDR(cidr)
+	if err != nil || ipnet.IP.To4() == nil {
+		return 0, ""
+	}
+	ones, _ := ipnet.Mask.Size()
+	if ones < 12 {
+		return 0, ""
+	}
+	return 1<<(32-ones) - 3, cidr
 }
 
 // unusable says why a node takes no new pods, "" when it does.

@@ -3,6 +3,7 @@ package classroom
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/k8squest/k8squest/engine/kube"
@@ -197,5 +199,64 @@ func TestSlotsForFiftyOnKind(t *testing.T) {
 	d := Demand{Level: 30, LevelPods: 3, ShellPod: true, Spare: 1}
 	if got := d.Slots(50, 10); got != 260 {
 		t.Errorf("50 learners on kind with 10 pods of the cluster's own: %d slots, want 260", got)
+	}
+}
+
+// The kind cluster's kubelet default, 110 pods, holds 21 learners at 5
+// each: the line says it is fewer than the 50 asked for, by how much, and
+// how to get more.
+func TestPlanSaysWhenFewerThanAskedFit(t *testing.T) {
+	d := Demand{Level: 30, LevelPods: 3, ShellPod: true, Spare: 1}
+	p, err := Fit(Room{Nodes: []NodeRoom{{Name: "k8squest-control-plane", Allocatable: 110, Usable: true, Used: 9}}}, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Wanted, p.Remedy = 50, "recreate it"
+	line := p.String()
+	for _, s := range []string{"holds 20 learners", "fewer than the 50 learners asked for (--learners 50): 149 pod slots short", "; recreate it"} {
+		if !strings.Contains(line, s) {
+			t.Errorf("the capacity line %q does not say %q", line, s)
+		}
+	}
+	p.Wanted = 20
+	if line := p.String(); strings.Contains(line, "fewer") || strings.Contains(line, "recreate") {
+		t.Errorf("20 learners fit, yet the line says %q", line)
+	}
+}
+
+// This machine's kind node image keeps a /24 pod range whatever maxPods
+// says: a kubelet taking 310 pods holds only 253 pods on the pod network
+// besides those on the host's. The room counts what the range holds, and
+// the line says why; a /23 takes the kubelet's 310.
+func TestReadRoomCapsANodeAtItsPodRange(t *testing.T) {
+	withRange := func(cidr string) func(*corev1.Node) {
+		return func(n *corev1.Node) { n.Spec.PodCIDR, n.Spec.PodCIDRs = cidr, []string{cidr} }
+	}
+	objs := []runtime.Object{node("small", 310, true, withRange("10.244.0.0/24")), node("wide", 310, true, withRange("10.244.2.0/23"))}
+	for i, name := range []string{"etcd", "apiserver", "cm", "scheduler", "kube-proxy", "kindnet"} {
+		p := pod("kube-system", name, "small", corev1.PodRunning)
+		p.Spec.HostNetwork = true
+		objs = append(objs, p, pod("kube-system", fmt.Sprint("dns-", i), "small", corev1.PodRunning))
+	}
+	room, err := ReadRoom(context.Background(), fake.NewClientset(objs...), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]NodeRoom{}
+	for _, n := range room.Nodes {
+		got[n.Name] = n
+	}
+	if n := got["small"]; n.Allocatable != 253+6 || n.Used != 12 || n.Range != "10.244.0.0/24: 253 addresses" {
+		t.Errorf("node small: %+v, want 259 slots (253 addresses and 6 pods on the host's network), 12 used", n)
+	}
+	if n := got["wide"]; n.Allocatable != 310 || n.Range != "" {
+		t.Errorf("node wide: %+v, want the kubelet's 310", n)
+	}
+	p, err := Fit(room, Demand{Level: 25, LevelPods: 4, ShellPod: true, Spare: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p.String(), "limited by the pod range: small (10.244.0.0/24: 253 addresses)") || p.Slots != 259+310 {
+		t.Errorf("plan %+v says %q, want small limited by its /24", p, p.String())
 	}
 }

@@ -86,12 +86,17 @@ func appendNew(list []string, items ...string) []string {
 
 // clusterConfig is the kind config a create uses: the config file's when
 // o names one (kind's --config), else one control-plane node with kind's
-// defaults; either way with AdmissionPlugins turned on, and published as
-// o.Advertise says.
+// defaults; either way with room for o.MaxPods pods per node when set,
+// with AdmissionPlugins turned on, and published as o.Advertise says.
 func (o CreateOptions) clusterConfig() (*v1alpha4.Cluster, error) {
 	c, err := baseConfig(o.ConfigFile)
 	if err != nil {
 		return nil, err
+	}
+	if o.MaxPods != 0 {
+		if err := WithMaxPods(c, o.MaxPods); err != nil {
+			return nil, err
+		}
 	}
 	if o.Advertise.Host != "" {
 		if err := o.Advertise.Validate(); err != nil {

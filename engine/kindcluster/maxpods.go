@@ -17,10 +17,10 @@ const defaultNodeMask = 24
 // widens the range each node gets (the controller-manager's
 // node-cidr-mask-size). It adds kubeadm patches to c.
 func WithMaxPods(c *v1alpha4.Cluster, maxPods int) error {
-	mask := nodeMask(maxPods)
-	if maxPods < 1 || mask < 20 {
-		return fmt.Errorf("kind config: maxPods %d: want 1 to 4093 pods per node", maxPods)
+	if err := validMaxPods(maxPods); err != nil {
+		return err
 	}
+	mask := nodeMask(maxPods)
 	c.KubeadmConfigPatches = append(c.KubeadmConfigPatches, fmt.Sprintf(
 		"kind: KubeletConfiguration\nmaxPods: %d\n", maxPods))
 	if mask < defaultNodeMask {
@@ -28,6 +28,17 @@ func WithMaxPods(c *v1alpha4.Cluster, maxPods int) error {
 			Group: "kubeadm.k8s.io", Version: "v1beta4", Kind: "ClusterConfiguration",
 			Patch: fmt.Sprintf("- op: add\n  path: /controllerManager/extraArgs/-\n  value: {name: node-cidr-mask-size, value: \"%d\"}\n", mask),
 		})
+	}
+	return nil
+}
+
+// MaxNodePods is the most pods WithMaxPods gives a node: a /20 pod range.
+const MaxNodePods = 4093
+
+// validMaxPods checks that a node can be given maxPods pods.
+func validMaxPods(maxPods int) error {
+	if maxPods < 1 || maxPods > MaxNodePods {
+		return fmt.Errorf("kind config: maxPods %d: want 1 to %d pods per node", maxPods, MaxNodePods)
 	}
 	return nil
 }

@@ -27,6 +27,10 @@ type CreateOptions struct {
 	// Advertise, when its Host is set, publishes the API server for other
 	// machines (a classroom's learners) and names Host in its certificate.
 	Advertise Advertise
+	// MaxPods, when above zero, is every node's kubelet maxPods (its
+	// default is 110), with each node's pod range widened when that many
+	// addresses need it (WithMaxPods): `classroom serve --learners`.
+	MaxPods int
 }
 
 // CreateOptionsFromEnv returns the options $K8SQUEST_KIND_IMAGE and
@@ -46,6 +50,11 @@ func (o CreateOptions) Validate() error {
 	}
 	if o.Advertise != (Advertise{}) {
 		if err := o.Advertise.Validate(); err != nil {
+			return err
+		}
+	}
+	if o.MaxPods != 0 {
+		if err := validMaxPods(o.MaxPods); err != nil {
 			return err
 		}
 	}

@@ -62,6 +62,10 @@ type Options struct {
 	// API server published for other machines (classroom serve
 	// --advertise); other providers refuse it.
 	Advertise kindcluster.Advertise
+	// MaxPods, when above zero, is the kubelet's pod limit on every node of
+	// a kind cluster the game creates (ClassroomMaxPods gives it for a
+	// class); a cluster that exists keeps its own. Other providers ignore it.
+	MaxPods int
 	// Adopt, when set, is the connection the game plays on instead of
 	// connecting on its own: Connect and Reach take it as it is, and Close
 	// leaves it open for its owner (see Conn).
@@ -92,7 +96,7 @@ func (o Options) ProviderOptions(rep cluster.Reporter) providers.Options {
 		Context:    o.Context,
 		Reporter:   rep,
 		Recreate:   o.Recreate,
-		Kind:       kindcluster.CreateOptions{Advertise: o.Advertise},
+		Kind:       kindcluster.CreateOptions{Advertise: o.Advertise, MaxPods: o.MaxPods},
 	}
 }
 

@@ -33,6 +33,11 @@ type Options struct {
 	StateDir string
 	// Offered are the levels the workshop offers, for the capacity.
 	Offered []int
+	// Learners is how many learners the workshop is for (serve's
+	// --learners): a kind cluster Open creates gets room for them on the
+	// largest offered level, the sim node is raised to hold them, and the
+	// capacity says when the cluster holds fewer. 0 sizes nothing.
+	Learners int
 	// Advertise, when its Host is set, publishes a new kind cluster's API
 	// server for the learners' machines, and their kubeconfigs name it.
 	Advertise kindcluster.Advertise
@@ -70,8 +75,12 @@ func Open(ctx context.Context, o Options, rep cluster.Reporter) (*Workshop, erro
 	if err := room.ValidWorkshop(o.Workshop); err != nil {
 		return nil, err
 	}
+	maxPods, err := classMaxPods(o)
+	if err != nil {
+		return nil, err
+	}
 	admin, err := game.New(game.Options{Provider: o.Provider, Shared: true, StateDir: filepath.Join(o.StateDir, "server"),
-		ProgressPath: filepath.Join(o.StateDir, "server", "progress.json"), Advertise: o.Advertise})
+		ProgressPath: filepath.Join(o.StateDir, "server", "progress.json"), Advertise: o.Advertise, MaxPods: maxPods})
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +94,24 @@ func Open(ctx context.Context, o Options, rep cluster.Reporter) (*Workshop, erro
 		return nil, err
 	}
 	return w, nil
+}
+
+// classMaxPods is the kubelet pod limit a kind cluster created for o's
+// class needs, from the levels' catalogue; 0 when o sizes nothing or
+// names a provider that creates no kind cluster.
+func classMaxPods(o Options) (int, error) {
+	switch strings.ToLower(o.Provider) {
+	case "sim", "current":
+		return 0, nil
+	}
+	if o.Learners == 0 {
+		return 0, nil
+	}
+	cat, err := game.New(game.Options{Provider: o.Provider})
+	if err != nil {
+		return 0, err
+	}
+	return cat.ClassroomMaxPods(o.Offered, o.Learners)
 }
 
 // hubPath is where the hub keeps its roster.
@@ -120,7 +147,7 @@ func (w *Workshop) Conn() *game.Conn { return w.conn }
 // Capacity says how many learners the cluster holds on the offered levels.
 func (w *Workshop) Capacity(ctx context.Context) (classroom.Plan, error) {
 	prefix := w.opts.Workshop + "-"
-	return w.admin.Capacity(ctx, w.opts.Offered, func(ns string) bool { return strings.HasPrefix(ns, prefix) })
+	return w.admin.Capacity(ctx, w.opts.Offered, w.opts.Learners, func(ns string) bool { return strings.HasPrefix(ns, prefix) })
 }
 
 // Close stops the hub and closes the shared connection.
