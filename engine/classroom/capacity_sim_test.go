@@ -61,8 +61,8 @@ func TestReadRoomOnSim(t *testing.T) {
 			got = &room.Nodes[i]
 		}
 	}
-	if got == nil || int64(got.Allocatable) != alloc.Value() || got.Allocatable != sim.NodePods || !got.Usable || got.Used < 3 {
-		t.Fatalf("node %s in the room: %+v; the node says %s allocatable pods, want %d, usable, at least our 3 used", sim.NodeName, got, alloc.String(), sim.NodePods)
+	if got == nil || int64(got.Allocatable) != alloc.Value() || got.Allocatable < sim.NodePods || !got.Usable || got.Used < 3 {
+		t.Fatalf("node %s in the room: %+v; the node says %s allocatable pods, want it read as it is and at least %d, usable, at least our 3 used", sim.NodeName, got, alloc.String(), sim.NodePods)
 	}
 	pods, _ := CountPods(objs)
 	p, err := Fit(room, Demand{Level: 30, LevelPods: pods, Spare: 1})
