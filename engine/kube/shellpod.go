@@ -135,6 +135,8 @@ func waitShellRunning(ctx context.Context, cs kubernetes.Interface, name string)
 			return true, nil
 		case corev1.PodSucceeded, corev1.PodFailed:
 			return false, errShellEnded
+		case corev1.PodPending, corev1.PodUnknown:
+			return false, nil
 		}
 		return false, nil
 	}

@@ -62,7 +62,7 @@ func (s *serialSession) Reset(ctx context.Context, rep cluster.Reporter) error {
 // the learner left in play.
 func (b *learner) UIOptions() ui.Options {
 	o := ui.Options{Report: func(e classroom.Event) { b.w.publish(b.name, e) }}
-	if st, err := b.Game.Progress(); err == nil {
+	if st, err := b.Progress(); err == nil {
 		if id, started, ok := st.InPlay(); ok {
 			o.Resume = ui.Resume{Level: id, Started: started}
 		}
