@@ -177,7 +177,8 @@ func TestKindTrafficLevel24(t *testing.T) {
 	r.until(60*time.Second, "passing after the fix", all(passed, is("route", check.Pass, "routes to Service web-service port 80", "path / Prefix")))
 	root(200, nginxPage)
 	t.Logf("access log: %s", r.servedBy(ing, "/", hostRouter))
-	r.traffic(tb, viaIngress(ing, "myapp.local", "/about", 404, httpdNotFound), true)
+	// Prefix / covers deeper paths too.
+	r.traffic(tb, viaIngress(ing, "myapp.local", "/index.html", 200, nginxPage), true)
 
 	r.resetLevel()
 	tb = r.toolboxNamed("toolbox-after-second-reset")
