@@ -156,7 +156,7 @@ func (p Plan) Admit(joined int) error {
 
 // Slots is the pod slots a cluster needs for learners, plus base for the
 // cluster's own pods (CoreDNS, the control plane on kind): the number to
-// give kindcluster.ClassroomConfig as maxPods for a one-node cluster.
+// give kindcluster.CreateOptions.MaxPods for a one-node cluster.
 func (d Demand) Slots(learners, base int) int {
 	return learners*d.PerLearner() + base
 }

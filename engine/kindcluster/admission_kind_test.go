@@ -16,8 +16,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
-
-	"github.com/k8squest/k8squest/engine/cluster"
 )
 
 // admissionTestCluster is the kind cluster TestKindAdmissionPlugins makes
@@ -32,36 +30,8 @@ const admissionTestCluster = "k8squest-admission-test"
 // and NodeRestriction and refuses a Service with externalIPs for the
 // plugin's reason. The cluster is deleted afterwards.
 func TestKindAdmissionPlugins(t *testing.T) {
-	p := New(Options{StateDir: t.TempDir(), CreateOptions: CreateOptionsFromEnv(),
-		Reporter: func(e cluster.Event) { t.Logf("kind: %s %s %s", e.Step, e.State, e.Detail) }})
-	api, err := p.api()
-	if err != nil {
-		t.Fatal(err)
-	}
-	deleteCluster := func() {
-		if err := api.Delete(admissionTestCluster, p.KubeconfigPath()); err != nil {
-			t.Errorf("delete kind cluster %s: %v", admissionTestCluster, withOutput(err))
-		}
-	}
-	if names, err := api.List(); err != nil {
-		t.Fatalf("list kind clusters: %v", err)
-	} else if slices.Contains(names, admissionTestCluster) {
-		t.Logf("deleting kind cluster %s, left by an earlier run", admissionTestCluster)
-		deleteCluster()
-	}
-	opts, err := p.createOptions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	err = api.Create(admissionTestCluster, opts...)
-	t.Cleanup(deleteCluster)
-	if err != nil {
-		t.Fatalf("create kind cluster %s: %v", admissionTestCluster, withOutput(err))
-	}
-	t.Logf("kind cluster %s created in %s", admissionTestCluster, time.Since(start).Round(100*time.Millisecond))
-
-	cfg, err := clientcmd.BuildConfigFromFlags("", p.KubeconfigPath())
+	kubeconfig := ownCluster(t, admissionTestCluster, CreateOptions{})
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		t.Fatal(err)
 	}

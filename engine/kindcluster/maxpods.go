@@ -5,7 +5,6 @@ import (
 	"math/bits"
 
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
-	"sigs.k8s.io/yaml"
 )
 
 // defaultNodeMask is the prefix of the pod range the controller-manager
@@ -47,23 +46,4 @@ func validMaxPods(maxPods int) error {
 // the network, gateway and broadcast addresses.
 func nodeMask(n int) int {
 	return 32 - bits.Len(uint(max(n, 1)+2))
-}
-
-// ClassroomConfig is a kind config with room for maxPods pods per node, as
-// YAML for `k8squest cluster up --config` (or $K8SQUEST_KIND_CONFIG): the
-// config in file base (such as this machine's harness config) or, when base
-// is "", the game's one-node cluster.
-func ClassroomConfig(base string, maxPods int) ([]byte, error) {
-	c, err := baseConfig(base)
-	if err != nil {
-		return nil, err
-	}
-	if err := WithMaxPods(c, maxPods); err != nil {
-		return nil, err
-	}
-	out, err := yaml.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("encode kind config: %w", err)
-	}
-	return out, nil
 }

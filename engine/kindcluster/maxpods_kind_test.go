@@ -5,8 +5,6 @@ package kindcluster
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,37 +13,14 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
-	kind "sigs.k8s.io/kind/pkg/cluster"
 )
 
 // TestKindClassroomConfig creates a cluster of its own (not the shared
-// one) from ClassroomConfig on top of $K8SQUEST_KIND_CONFIG, for 260 pods,
+// one) with CreateOptions.MaxPods 260 on top of $K8SQUEST_KIND_CONFIG,
 // and reads its node: the kubelet allocates 260 pods and the node's pod
 // range is a /23. It deletes the cluster at the end.
 func TestKindClassroomConfig(t *testing.T) {
-	image := os.Getenv(EnvNodeImage)
-	if image == "" {
-		t.Fatalf("$%s is not set: eval \"$(make -s kind-up)\" first", EnvNodeImage)
-	}
-	raw, err := ClassroomConfig(os.Getenv(EnvConfigFile), 260)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const name = "k8squest-maxpods"
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	p := kind.NewProvider(kind.ProviderWithDocker())
-	t.Cleanup(func() {
-		if err := p.Delete(name, kubeconfig); err != nil {
-			t.Errorf("delete kind cluster %s: %v", name, err)
-		}
-	})
-	start := time.Now()
-	if err := p.Create(name, kind.CreateWithRawConfig(raw), kind.CreateWithNodeImage(image),
-		kind.CreateWithKubeconfigPath(kubeconfig), kind.CreateWithWaitForReady(3*time.Minute),
-		kind.CreateWithDisplayUsage(false), kind.CreateWithDisplaySalutation(false)); err != nil {
-		t.Fatalf("create kind cluster %s from\n%s\n%v", name, raw, err)
-	}
-	t.Logf("created in %v", time.Since(start).Round(time.Second))
+	kubeconfig := ownCluster(t, "k8squest-maxpods", CreateOptions{MaxPods: 260})
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		t.Fatal(err)

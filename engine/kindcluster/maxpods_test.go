@@ -18,7 +18,20 @@ func TestNodeMask(t *testing.T) {
 	}
 }
 
-// decodeConfig reads a ClassroomConfig back as kind does (strictly).
+// maxPodsConfig is the config in file base (or the one-node default) with
+// WithMaxPods(n), as YAML.
+func maxPodsConfig(base string, n int) ([]byte, error) {
+	c, err := baseConfig(base)
+	if err != nil {
+		return nil, err
+	}
+	if err := WithMaxPods(c, n); err != nil {
+		return nil, err
+	}
+	return yaml.Marshal(c)
+}
+
+// decodeConfig reads a config back as kind does (strictly).
 func decodeConfig(t *testing.T, raw []byte) *v1alpha4.Cluster {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "kind.yaml")
@@ -35,8 +48,8 @@ func decodeConfig(t *testing.T, raw []byte) *v1alpha4.Cluster {
 	return &c
 }
 
-func TestClassroomConfigRaisesMaxPods(t *testing.T) {
-	raw, err := ClassroomConfig("", 200)
+func TestWithMaxPodsRaisesMaxPods(t *testing.T) {
+	raw, err := maxPodsConfig("", 200)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,16 +66,16 @@ func TestClassroomConfigRaisesMaxPods(t *testing.T) {
 	}
 }
 
-// TestClassroomConfigForFiftyLearners: level 30 on kind takes 5 pods per
+// TestWithMaxPodsForFiftyLearners: level 30 on kind takes 5 pods per
 // learner (its 3, a shell pod, a spare), so 50 learners and the cluster's
 // own 10 pods need 260, more than a node's /24 holds.
-func TestClassroomConfigForFiftyLearners(t *testing.T) {
+func TestWithMaxPodsForFiftyLearners(t *testing.T) {
 	base := filepath.Join(t.TempDir(), "harness.yaml")
 	harness := "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nkubeadmConfigPatches:\n- |\n  kind: KubeletConfiguration\n  failCgroupV1: false\n"
 	if err := os.WriteFile(base, []byte(harness), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := ClassroomConfig(base, 50*5+10)
+	raw, err := maxPodsConfig(base, 50*5+10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,13 +96,13 @@ func TestClassroomConfigForFiftyLearners(t *testing.T) {
 	}
 }
 
-func TestClassroomConfigRefusesBadInput(t *testing.T) {
+func TestWithMaxPodsRefusesBadInput(t *testing.T) {
 	for _, pods := range []int{0, -1, 5000} {
-		if _, err := ClassroomConfig("", pods); err == nil || !strings.Contains(err.Error(), "maxPods") {
-			t.Errorf("ClassroomConfig(%d) = %v, want an error naming maxPods", pods, err)
+		if _, err := maxPodsConfig("", pods); err == nil || !strings.Contains(err.Error(), "maxPods") {
+			t.Errorf("WithMaxPods(%d) = %v, want an error naming maxPods", pods, err)
 		}
 	}
-	if _, err := ClassroomConfig(filepath.Join(t.TempDir(), "none.yaml"), 100); err == nil {
+	if _, err := maxPodsConfig(filepath.Join(t.TempDir(), "none.yaml"), 100); err == nil {
 		t.Error("a missing base config was accepted")
 	}
 }
