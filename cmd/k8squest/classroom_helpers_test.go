@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"net"
@@ -34,15 +33,7 @@ type class struct {
 // newSigner returns a fresh ed25519 key.
 func newSigner(t testing.TB) gossh.Signer {
 	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return sshtest.NewKey(t)
 }
 
 // workshopName is a fresh workshop name, so tests sharing the sim

@@ -3,8 +3,6 @@ package classroom
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"errors"
 	"net"
 	"strings"
@@ -34,15 +32,7 @@ type rig struct {
 // newKey returns a fresh ed25519 key.
 func newKey(t testing.TB) gossh.Signer {
 	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return sshtest.NewKey(t)
 }
 
 // testConfig is a configuration for a server in dir, with teacher as the

@@ -1,9 +1,11 @@
 // Package sshtest holds what tests of the classroom's SSH server share:
-// running one command over a real SSH client.
+// running one command over a real SSH client, and fresh keys.
 package sshtest
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
 	"errors"
 	"testing"
 
@@ -38,4 +40,18 @@ func Run(t testing.TB, c *gossh.Client, cmd string) Result {
 		t.Fatalf("run %q: %v", cmd, err)
 	}
 	return r
+}
+
+// NewKey returns a fresh ed25519 key, as a learner's or instructor's.
+func NewKey(t testing.TB) gossh.Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
