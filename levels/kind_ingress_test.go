@@ -31,8 +31,15 @@ const (
 // viaIngress is a shell command that sends GET path with Host host to the
 // Ingress controller and succeeds when the status line holds status and
 // the answer holds want. It prints the answer either way.
+//
+// The request's writer stays open for a second after the request: busybox
+// nc shuts its sending half down at the end of its input, and Go's HTTP
+// server (Traefik's) takes that end of the stream for a client that left and
+// cancels the request, so Traefik answers 499 whenever web-app's answer is
+// slower than the FIN. The server closes the connection after an HTTP/1.0
+// answer, well within that second.
 func viaIngress(ing kindtest.Ingress, host, path string, status int, want string) string {
-	return fmt.Sprintf(`printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' | nc -w 3 %s %d >/tmp/answer; `+
+	return fmt.Sprintf(`{ printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n'; sleep 1; } | nc -w 3 %s %d >/tmp/answer; `+
 		`cat /tmp/answer; head -1 /tmp/answer | grep -q ' %d ' && grep -qF %q /tmp/answer`,
 		path, host, ing.Host, ing.Port, status, want)
 }
