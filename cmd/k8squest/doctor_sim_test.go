@@ -68,7 +68,7 @@ func applyLevel30File(t *testing.T, c *cluster.Cluster, ns, file string) {
 		if _, err := kube.FitClusterIPs(objs, ranges); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := kube.AvoidTakenClusterIPs(ctx, cs, objs, ranges); err != nil {
+		if _, err := kube.AvoidTakenClusterIPs(ctx, cs, objs, ranges, 0); err != nil {
 			t.Fatal(err)
 		}
 		err = kube.NewApplier(dyn, cs.Discovery()).Apply(ctx, objs)

@@ -1,6 +1,7 @@
 package kube
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"strings"
 	"testing"
@@ -75,7 +76,7 @@ func TestMoveIfTaken(t *testing.T) {
 		netip.MustParseAddr("10.96.100.51"): "p2/web-cluster",
 	}
 	o := service("10.96.100.50")
-	note, err := moveIfTaken(o, taken, ranges)
+	note, err := moveIfTaken(o, taken, ranges, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,45 @@ func TestMoveIfTaken(t *testing.T) {
 		t.Fatalf("moved to %s with note %q", got, note)
 	}
 	own := service("10.96.100.52")
-	if note, _ := moveIfTaken(own, taken, ranges); note != "" {
+	if note, _ := moveIfTaken(own, taken, ranges, 0); note != "" {
 		t.Fatalf("a Service's own address was moved: %q", note)
+	}
+}
+
+// TestNextFreeSpreadsAndWraps: a spread retry lands on free addresses of the
+// range at different places, the search goes past the range's end to its
+// start, never gives the range's first or last address, and says when the
+// range is full.
+func TestNextFreeSpreadsAndWraps(t *testing.T) {
+	r := netip.MustParsePrefix("10.96.0.0/24")
+	ranges := []netip.Prefix{r}
+	taken := map[netip.Addr]string{netip.MustParseAddr("10.96.0.50"): "p0/web"}
+	seen := map[netip.Addr]bool{}
+	for i := 0; i < 50; i++ {
+		o := service("10.96.0.50")
+		if _, err := moveIfTaken(o, taken, ranges, rand.IntN(4096)); err != nil {
+			t.Fatal(err)
+		}
+		ip, _, _ := unstructured.NestedString(o.Object, "spec", "clusterIP")
+		a := netip.MustParseAddr(ip)
+		if !r.Contains(a) || a == r.Addr() || a == netip.MustParseAddr("10.96.0.255") || a == netip.MustParseAddr("10.96.0.50") {
+			t.Fatalf("moved to %s, outside the free addresses of %s", a, r)
+		}
+		seen[a] = true
+	}
+	if len(seen) < 10 {
+		t.Errorf("50 spread moves chose only %d addresses: %v", len(seen), seen)
+	}
+
+	taken = map[netip.Addr]string{netip.MustParseAddr("10.96.0.253"): "p0/web", netip.MustParseAddr("10.96.0.254"): "p1/web"}
+	if got, ok := nextFree(netip.MustParseAddr("10.96.0.253"), taken, ranges, 0); !ok || got != netip.MustParseAddr("10.96.0.1") {
+		t.Errorf("past the range's end: got %s, %v; want 10.96.0.1", got, ok)
+	}
+	full := map[netip.Addr]string{}
+	for a := r.Addr().Next(); r.Contains(a.Next()); a = a.Next() {
+		full[a] = "x/y"
+	}
+	if got, ok := nextFree(netip.MustParseAddr("10.96.0.7"), full, ranges, 3); ok {
+		t.Errorf("a full range gave %s", got)
 	}
 }

@@ -110,14 +110,22 @@ func (s *Session) Setup(ctx context.Context, rep cluster.Reporter) error {
 	return s.settle(ctx, rep, w, started)
 }
 
+// ipSpread is how far past a taken cluster IP a retry may start looking
+// for a free one (see kube.AvoidTakenClusterIPs).
+const ipSpread = 4096
+
 // applyBroken applies the level's objects. Another player may take a fixed
 // cluster IP between the check for free addresses and the apply; then the
-// addresses are chosen again, a few times at most.
+// addresses are chosen again, at a random distance, a few times at most.
 func (s *Session) applyBroken(ctx context.Context, rep cluster.Reporter) error {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		var objs []*unstructured.Unstructured
-		if objs, err = s.fitted(ctx, rep); err != nil {
+		spread := 0
+		if attempt > 0 {
+			spread = ipSpread
+		}
+		if objs, err = s.fitted(ctx, rep, spread); err != nil {
 			return err
 		}
 		if err = s.applier.Apply(ctx, objs); err == nil || !strings.Contains(err.Error(), "already allocated") {
@@ -128,8 +136,9 @@ func (s *Session) applyBroken(ctx context.Context, rep cluster.Reporter) error {
 }
 
 // fitted returns copies of the level's objects with fixed ClusterIPs moved
-// into this cluster's service range when they fall outside it.
-func (s *Session) fitted(ctx context.Context, rep cluster.Reporter) ([]*unstructured.Unstructured, error) {
+// into this cluster's service range when they fall outside it, and off the
+// addresses other Services hold (spread as kube.AvoidTakenClusterIPs takes it).
+func (s *Session) fitted(ctx context.Context, rep cluster.Reporter, spread int) ([]*unstructured.Unstructured, error) {
 	objs := make([]*unstructured.Unstructured, len(s.spec.Objects))
 	fixed := false
 	for i, o := range s.spec.Objects {
@@ -149,7 +158,7 @@ func (s *Session) fitted(ctx context.Context, rep cluster.Reporter) ([]*unstruct
 	if err != nil {
 		return nil, err
 	}
-	more, err := kube.AvoidTakenClusterIPs(ctx, s.cs, objs, ranges)
+	more, err := kube.AvoidTakenClusterIPs(ctx, s.cs, objs, ranges, spread)
 	if err != nil {
 		return nil, err
 	}

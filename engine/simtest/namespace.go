@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,7 +35,33 @@ func Clientset(t testing.TB, c *cluster.Cluster) *kubernetes.Clientset {
 // name and deletes it in t.Cleanup, waiting until it is gone.
 func Namespace(t testing.TB, c *cluster.Cluster) string {
 	t.Helper()
+	name := createNamespace(t, Clientset(t, c))
+	t.Cleanup(func() { deleteNamespace(t, Clientset(t, c), name) })
+	return name
+}
+
+// Namespaces creates n namespaces as Namespace does, and deletes them all
+// at once in t.Cleanup: the namespace controller takes seconds for each.
+func Namespaces(t testing.TB, c *cluster.Cluster, n int) []string {
+	t.Helper()
 	cs := Clientset(t, c)
+	names := make([]string, n)
+	for i := range names {
+		names[i] = createNamespace(t, cs)
+	}
+	t.Cleanup(func() {
+		var wg sync.WaitGroup
+		for _, name := range names {
+			wg.Go(func() { deleteNamespace(t, cs, name) })
+		}
+		wg.Wait()
+	})
+	return names
+}
+
+// createNamespace creates a labelled namespace named after the test.
+func createNamespace(t testing.TB, cs *kubernetes.Clientset) string {
+	t.Helper()
 	name := uniqueName(t.Name())
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
 		Name:   name,
@@ -45,7 +72,6 @@ func Namespace(t testing.TB, c *cluster.Cluster) string {
 	if _, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
 		t.Fatalf("simtest: create namespace %s: %v", name, err)
 	}
-	t.Cleanup(func() { deleteNamespace(t, cs, name) })
 	return name
 }
 
