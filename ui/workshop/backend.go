@@ -2,7 +2,6 @@ package workshop
 
 import (
 	"context"
-	"sync"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -34,28 +33,24 @@ func (b *learner) Open(ctx context.Context, l *levels.Level) (ui.Session, error)
 	if err != nil {
 		return nil, err
 	}
-	return &serialSession{Session: s, mu: &b.w.setups}, nil
+	return &gatedSession{Session: s, gate: b.w.setups}, nil
 }
 
-// serialSession is a level being played whose set-ups and resets take
-// the workshop's set-up lock.
-type serialSession struct {
+// gatedSession is a level being played whose set-ups and resets pass the
+// workshop's set-up gate.
+type gatedSession struct {
 	*game.Session
-	mu *sync.Mutex
+	gate gate
 }
 
 // Setup implements ui.Session.
-func (s *serialSession) Setup(ctx context.Context, rep cluster.Reporter) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.Session.Setup(ctx, rep)
+func (s *gatedSession) Setup(ctx context.Context, rep cluster.Reporter) error {
+	return s.gate.do(ctx, rep, func() error { return s.Session.Setup(ctx, rep) })
 }
 
 // Reset implements ui.Session.
-func (s *serialSession) Reset(ctx context.Context, rep cluster.Reporter) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.Session.Reset(ctx, rep)
+func (s *gatedSession) Reset(ctx context.Context, rep cluster.Reporter) error {
+	return s.gate.do(ctx, rep, func() error { return s.Session.Reset(ctx, rep) })
 }
 
 // UIOptions implements room.Hooked: the report to the hub, and the level

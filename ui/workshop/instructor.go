@@ -49,10 +49,7 @@ func (w *Workshop) Reset(ctx context.Context, name string, level int) error {
 	if err != nil {
 		return err
 	}
-	w.setups.Lock()
-	err = s.Reset(ctx, nil)
-	w.setups.Unlock()
-	if err != nil {
+	if err := w.setups.do(ctx, nil, func() error { return s.Reset(ctx, nil) }); err != nil {
 		return fmt.Errorf("reset level %d of %s: %w", level, name, err)
 	}
 	return nil

@@ -56,10 +56,9 @@ type Workshop struct {
 	// sshAddr is the server's listening address, for the kubeconfig route
 	// a learner is shown where `s` can open no pod (SetSSHAddress).
 	sshAddr string
-	// setups serializes the levels' set-ups and resets across learners:
-	// two set-ups at once can pick the same free Service IP for a level
-	// that fixes one (level 30), and the second then fails.
-	setups sync.Mutex
+	// setups bounds the levels' set-ups and resets running at once
+	// across learners (concurrentSetups).
+	setups gate
 }
 
 var (
@@ -87,7 +86,7 @@ func Open(ctx context.Context, o Options, rep cluster.Reporter) (*Workshop, erro
 	if _, err := admin.Reach(ctx, rep, true); err != nil {
 		return nil, fmt.Errorf("connect to the workshop's cluster: %w", err)
 	}
-	w := &Workshop{opts: o, admin: admin, conn: admin.Conn(), games: map[string]*game.Game{}}
+	w := &Workshop{opts: o, admin: admin, conn: admin.Conn(), games: map[string]*game.Game{}, setups: newGate(concurrentSetups)}
 	w.hub = classroom.New(classroom.Options{Workshop: o.Workshop, StatePath: w.hubPath()})
 	if err := w.restore(); err != nil {
 		w.Close()
