@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/classroom"
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/levels"
 	"github.com/k8squest/k8squest/levels/game"
@@ -25,12 +26,14 @@ func (w *Workshop) Open(ctx context.Context, name string) (ui.Backend, error) {
 }
 
 // Kubeconfig implements room.Learners: it writes the player kubeconfig
-// of the learner's namespace and copies it to out.
+// of the learner's namespace and copies it to out. Like every command of
+// the learner's, it counts as activity on the board.
 func (w *Workshop) Kubeconfig(ctx context.Context, name string, out io.Writer) error {
 	g, err := w.game(name)
 	if err != nil {
 		return err
 	}
+	w.publish(name, classroom.Event{Kind: classroom.Activity})
 	path, err := game.PlayerKubeconfig(ctx, g.Cluster(), g.Options())
 	if err != nil {
 		return fmt.Errorf("write the kubeconfig of %s: %w", name, err)
@@ -59,10 +62,7 @@ func (w *Workshop) Start(ctx context.Context, name string, level int, out io.Wri
 			fmt.Fprintf(out, "✓ %s\n", e.Step)
 		}
 	})
-	w.setups.Lock()
-	err = s.Setup(ctx, rep)
-	w.setups.Unlock()
-	if err != nil {
+	if err := w.setups.do(ctx, rep, func() error { return s.Setup(ctx, rep) }); err != nil {
 		return fmt.Errorf("set up level %d: %w", level, err)
 	}
 	if err := g.Started(l); err != nil {
@@ -108,6 +108,7 @@ func (w *Workshop) Progress(_ context.Context, name string, asJSON bool, out io.
 	if err != nil {
 		return err
 	}
+	w.publish(name, classroom.Event{Kind: classroom.Activity})
 	st, err := g.Progress()
 	if err != nil {
 		return err
