@@ -20,8 +20,8 @@ import (
 
 // serveFlags are the flags of `classroom serve`.
 type serveFlags struct {
-	listen, levels, workshop, joinCode, instructorKeys, stateDir, advertise string
-	learners                                                                int
+	listen, levels, workshop, joinCode, instructorKeys, stateDir, advertise, shellImage string
+	learners                                                                            int
 }
 
 // newClassroomCmd is `k8squest classroom`.
@@ -51,6 +51,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	fl.StringVar(&f.instructorKeys, "instructor-keys", "", "the instructor's public keys, authorized_keys format (default: the local user's)")
 	fl.StringVar(&f.advertise, "advertise", "", "kind: publish the new cluster's API server as HOST (a name or address of this machine the learners reach) and point their kubeconfigs at it; applies when the cluster is created")
 	fl.IntVar(&f.learners, "learners", defaultLearners, "how many learners the workshop is for: a kind cluster serve creates gets room for them on the largest offered level, and serve says when the cluster holds fewer")
+	fl.StringVar(&f.shellImage, "shell-image", "", "the image of learners' shell pods (`s`), with sh and kubectl in it (default: registry.k8s.io/kubectl of the cluster's version, published for 1.28 and later)")
 	fl.StringVar(&f.stateDir, "state-dir", filepath.Join(xdg.StateDir(), "classroom"), "where the server keeps its host key, roster and learners' progress")
 	return c
 }
@@ -75,7 +76,7 @@ func serve(cmd *cobra.Command, g *globals, f serveFlags) error {
 	}
 	prog := newStepPrinter(g.stderr)
 	w, err := workshop.Open(ctx, workshop.Options{Provider: g.provider, Workshop: f.workshop, StateDir: f.stateDir, Offered: offered,
-		Learners: f.learners, Advertise: kindcluster.Advertise{Host: f.advertise}}, prog.report)
+		Learners: f.learners, Advertise: kindcluster.Advertise{Host: f.advertise}, ShellImage: f.shellImage}, prog.report)
 	prog.stop()
 	if err != nil {
 		return err
@@ -113,6 +114,9 @@ func serveConfig(g *globals, f serveFlags) (room.Config, error) {
 	}
 	if f.learners < 1 {
 		return cfg, fmt.Errorf("--learners %d: want at least 1 learner", f.learners)
+	}
+	if err := validImage(f.shellImage); err != nil {
+		return cfg, fmt.Errorf("--shell-image %q: %w", f.shellImage, err)
 	}
 	cfg.JoinCode = f.joinCode
 	if cfg.JoinCode == "" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // parseLevels parses --levels: numbers and ranges, comma-separated
@@ -43,4 +44,34 @@ func levelRange(part string) (lo, hi int, err error) {
 		return 0, 0, fmt.Errorf("%q is not a range N-M with N ≤ M", part)
 	}
 	return lo, hi, nil
+}
+
+// validImage checks --shell-image: empty (the default) or one image
+// reference, without spaces, whose name part is lowercase, as registries
+// require. The API server judges the rest when the pod is created.
+func validImage(ref string) error {
+	if ref == "" {
+		return nil
+	}
+	if strings.ContainsFunc(ref, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return fmt.Errorf("an image reference has no spaces")
+	}
+	name := ref
+	if i := strings.IndexAny(name, "@"); i >= 0 {
+		name = name[:i]
+	}
+	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
+		name = name[:i]
+	}
+	if name == "" || strings.HasPrefix(ref, "-") {
+		return fmt.Errorf("want an image reference such as registry.k8s.io/kubectl:v1.37.2")
+	}
+	path := name
+	if first, rest, ok := strings.Cut(name, "/"); ok && strings.ContainsAny(first, ".:") {
+		path = rest // the registry's host may have capitals; the path may not
+	}
+	if path != strings.ToLower(path) {
+		return fmt.Errorf("an image's repository path is lowercase")
+	}
+	return nil
 }

@@ -79,3 +79,27 @@ func TestServeLearnersDefaultsToFifty(t *testing.T) {
 		t.Fatalf("--learners: %+v, want a flag defaulting to 50", f)
 	}
 }
+
+// --shell-image takes image references and refuses what no registry
+// would, naming the flag, before anything starts.
+func TestServeShellImage(t *testing.T) {
+	for _, ok := range []string{"", "registry.k8s.io/kubectl:v1.27.3", "bitnami/kubectl:1.27", "Registry.Example:5000/tools/kubectl@sha256:0123", "localhost:5000/k"} {
+		if err := validImage(ok); err != nil {
+			t.Errorf("validImage(%q): %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"kubectl 1.27", "Bitnami/kubectl:1.27", "-x", ":1.0"} {
+		if err := validImage(bad); err == nil {
+			t.Errorf("validImage(%q) accepted it", bad)
+		}
+	}
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"classroom", "serve", "--provider", "sim", "--shell-image", "Bad Image",
+		"--listen", "127.0.0.1:0", "--state-dir", filepath.Join(t.TempDir(), "state")}, strings.NewReader(""), &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), `--shell-image "Bad Image"`) {
+		t.Errorf("--shell-image 'Bad Image': err = %v, want it named", err)
+	}
+	if strings.Contains(out.String(), "listening on") {
+		t.Errorf("the server listened anyway:\n%s", out.String())
+	}
+}

@@ -41,6 +41,9 @@ type Options struct {
 	// Advertise, when its Host is set, publishes a new kind cluster's API
 	// server for the learners' machines, and their kubeconfigs name it.
 	Advertise kindcluster.Advertise
+	// ShellImage is the image of the learners' shell pods; empty is
+	// game.RemoteShell's default.
+	ShellImage string
 }
 
 // Workshop is the game of a whole class. Its methods are safe for
@@ -167,13 +170,7 @@ func (w *Workshop) game(name string) (*game.Game, error) {
 	if g := w.games[name]; g != nil {
 		return g, nil
 	}
-	dir := w.learnerDir(name)
-	g, err := game.New(game.Options{
-		Provider: w.opts.Provider, Namespace: room.Namespace(w.opts.Workshop, name),
-		StateDir: dir, ProgressPath: filepath.Join(dir, "progress.json"), Shared: true, Adopt: w.conn,
-		RemoteShell: &game.RemoteShell{KubeconfigRoute: w.routeLocked(name), Sizes: game.NewTerminalSizes(80, 24)},
-		APIServer:   w.apiServer(),
-	})
+	g, err := game.New(w.gameOptionsLocked(name))
 	if err != nil {
 		return nil, fmt.Errorf("the game of %s: %w", name, err)
 	}
@@ -182,6 +179,19 @@ func (w *Workshop) game(name string) (*game.Game, error) {
 	}
 	w.games[name] = g
 	return g, nil
+}
+
+// gameOptionsLocked are the options of learner name's game: their own
+// namespace, state and progress, on the workshop's cluster connection,
+// with the shell in a pod.
+func (w *Workshop) gameOptionsLocked(name string) game.Options {
+	dir := w.learnerDir(name)
+	return game.Options{
+		Provider: w.opts.Provider, Namespace: room.Namespace(w.opts.Workshop, name),
+		StateDir: dir, ProgressPath: filepath.Join(dir, "progress.json"), Shared: true, Adopt: w.conn,
+		RemoteShell: &game.RemoteShell{KubeconfigRoute: w.routeLocked(name), Sizes: game.NewTerminalSizes(80, 24), Image: w.opts.ShellImage},
+		APIServer:   w.apiServer(),
+	}
 }
 
 // learnerDir is where the server keeps learner name's files.
