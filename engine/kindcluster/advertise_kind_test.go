@@ -3,11 +3,15 @@
 package kindcluster
 
 import (
+	"context"
 	"crypto/tls"
 	"net"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"k8s.io/client-go/tools/clientcmd"
 )
 
 // TestKindAdvertiseCertificate creates a cluster of its own (not the shared
@@ -19,7 +23,7 @@ import (
 // test never listens beyond 127.0.0.1.)
 func TestKindAdvertiseCertificate(t *testing.T) {
 	a := Advertise{Host: "classroom.localhost", Listen: "127.0.0.1", Port: 16443}
-	ownCluster(t, "k8squest-advertise", CreateOptions{Advertise: a})
+	kubeconfig := ownCluster(t, "k8squest-advertise", CreateOptions{Advertise: a})
 	d := &net.Dialer{Timeout: 10 * time.Second}
 	conn, err := tls.DialWithDialer(d, "tcp", "127.0.0.1:16443", &tls.Config{InsecureSkipVerify: true}) // the test reads the certificate itself
 	if err != nil {
@@ -37,5 +41,20 @@ func TestKindAdvertiseCertificate(t *testing.T) {
 	}
 	if err := cert.VerifyHostname(a.Host); err != nil {
 		t.Fatalf("certificate does not serve %s: %v", a.Host, err)
+	}
+
+	// What serve checks before it lets learners in: the cluster serves the
+	// advertised name, and not one it was not created for.
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Serves(context.Background(), cfg.CAData); err != nil {
+		t.Fatalf("Serves on the advertised cluster: %v", err)
+	}
+	other := a
+	other.Host = "elsewhere.localhost"
+	if err := other.Serves(context.Background(), cfg.CAData); err == nil || !strings.Contains(err.Error(), "does not serve that name") {
+		t.Fatalf("Serves for a name the cluster was not created with: %v", err)
 	}
 }

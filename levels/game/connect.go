@@ -90,6 +90,9 @@ func (x *Game) connectLocked(ctx context.Context, rep cluster.Reporter, up, recr
 	if err != nil {
 		return "", fmt.Errorf("%s cluster: %w", p.Name(), err)
 	}
+	if err := checkAdvertised(ctx, c, x.opts.Advertise, rep); err != nil {
+		return "", err
+	}
 	if err := x.preflight(ctx, c, rep, up); err != nil {
 		return "", err
 	}
