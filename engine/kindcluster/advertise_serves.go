@@ -28,9 +28,9 @@ func (a Advertise) Serves(ctx context.Context, caPEM []byte) error {
 	var verify *tls.CertificateVerificationError
 	switch {
 	case errors.As(err, &verify):
-		return fmt.Errorf("check --advertise %s: the API server's certificate at %s does not serve that name (%v); %s", a.Host, addr, verify.Err, recreate)
+		return fmt.Errorf("check --advertise %s: the API server's certificate at %s does not serve that name (%w); %s", a.Host, addr, verify.Err, recreate)
 	case err != nil:
-		return fmt.Errorf("check --advertise %s: no API server answers at %s (%v); %s", a.Host, addr, err, recreate)
+		return fmt.Errorf("check --advertise %s: no API server answers at %s (%w); %s", a.Host, addr, err, recreate)
 	}
 	return conn.Close()
 }
