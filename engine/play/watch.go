@@ -13,6 +13,12 @@ import (
 // are asked again while they fail or cannot observe.
 const RequeryInterval = time.Second
 
+// SettleInterval is how often they are asked while a DNS answer contradicts
+// what the API shows (a result with Settling): most likely an answer the
+// cluster DNS cached before the player's fix, which is replaced the moment
+// its TTL runs out, so the fix shows within this much of that moment.
+const SettleInterval = 250 * time.Millisecond
+
 // evaluate runs every check once against the watcher's caches.
 func (s *Session) evaluate(ctx context.Context, w *kube.Watcher) Verdict {
 	env := s.env(w)
@@ -34,7 +40,7 @@ func (s *Session) evaluate(ctx context.Context, w *kube.Watcher) Verdict {
 
 // CheckOnce runs every check once and returns the verdict. When a DNS
 // answer contradicts what the API shows, it may be a cached answer from
-// before a fix; the checks are then run again, every RequeryInterval, until
+// before a fix; the checks are then run again, every SettleInterval, until
 // they settle or the answer's TTL has run out.
 func (s *Session) CheckOnce(ctx context.Context) (Verdict, error) {
 	ctx, cancel := context.WithCancel(ctx)
@@ -49,7 +55,7 @@ func (s *Session) CheckOnce(ctx context.Context) (Verdict, error) {
 		select {
 		case <-ctx.Done():
 			return v, nil
-		case <-time.After(RequeryInterval):
+		case <-time.After(SettleInterval):
 		}
 		v = s.evaluate(ctx, w)
 	}
@@ -190,9 +196,15 @@ func staleVerdict(last *Verdict, err error) Verdict {
 	return v
 }
 
+// nextRequery is when to run v's checks again without a change in the
+// API: soon while a DNS answer settles, every RequeryInterval while a
+// check that needs asking fails or cannot observe, else only on changes.
 func nextRequery(v Verdict) time.Duration {
 	if v.Err != nil {
 		return RequeryInterval
+	}
+	if settling(v) > 0 {
+		return SettleInterval
 	}
 	for _, r := range v.Results {
 		if r.Status != check.Pass && (r.Requery || r.Status == check.Unknown) {

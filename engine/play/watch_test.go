@@ -147,3 +147,27 @@ func TestCheckOnceAPIDown(t *testing.T) {
 		t.Fatalf("CheckOnce with the API down = %v, want the refused list", err)
 	}
 }
+
+// A DNS answer that contradicts the API is asked again within
+// SettleInterval; a failing DNS check every RequeryInterval; a verdict
+// whose checks all pass or need no asking waits for changes.
+func TestNextRequery(t *testing.T) {
+	failDNS := check.Result{Status: check.Fail, Requery: true}
+	settlingDNS := check.Result{Status: check.Fail, Requery: true, Settling: 6 * time.Second}
+	for _, c := range []struct {
+		name string
+		v    Verdict
+		want time.Duration
+	}{
+		{"settling", Verdict{Results: []check.Result{{Status: check.Pass}, settlingDNS}}, SettleInterval},
+		{"failing DNS", Verdict{Results: []check.Result{failDNS}}, RequeryInterval},
+		{"unknown", Verdict{Results: []check.Result{{Status: check.Unknown}}}, RequeryInterval},
+		{"settled and passing", Verdict{Results: []check.Result{{Status: check.Pass, Settling: time.Second}}}, time.Hour},
+		{"failing API check", Verdict{Results: []check.Result{{Status: check.Fail}}}, time.Hour},
+		{"API unreachable", Verdict{Err: ErrAPIUnreachable}, RequeryInterval},
+	} {
+		if got := nextRequery(c.v); got != c.want {
+			t.Errorf("%s: next requery in %v, want %v", c.name, got, c.want)
+		}
+	}
+}
