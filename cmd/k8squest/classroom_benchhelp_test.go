@@ -97,13 +97,17 @@ func (w *watchWriter) waitFor(d time.Duration, cond func() bool) bool {
 type boardPoll struct {
 	mu     sync.Mutex
 	passed map[string]time.Time
-	done   chan struct{}
-	wg     sync.WaitGroup
+	// base is how many checks each learner passed when first read (the
+	// broken level); moved is when the board first showed more.
+	base  map[string]int
+	moved map[string]time.Time
+	done  chan struct{}
+	wg    sync.WaitGroup
 }
 
 // pollBoard polls the instructor's status every 50 ms until stop.
 func pollBoard(t testing.TB, inst *gossh.Client, n int) *boardPoll {
-	p := &boardPoll{passed: map[string]time.Time{}, done: make(chan struct{})}
+	p := &boardPoll{passed: map[string]time.Time{}, base: map[string]int{}, moved: map[string]time.Time{}, done: make(chan struct{})}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -143,7 +147,22 @@ func (p *boardPoll) read(inst *gossh.Client) {
 		if _, ok := p.passed[r.Name]; !ok && r.Total > 0 && r.Passing == r.Total {
 			p.passed[r.Name] = now
 		}
+		base, known := p.base[r.Name]
+		if !known {
+			p.base[r.Name] = r.Passing
+		} else if _, ok := p.moved[r.Name]; !ok && r.Passing > base {
+			p.moved[r.Name] = now
+		}
 	}
+}
+
+// firstMove is when the board first showed one more check of name passing
+// than before the fix; false if it never did.
+func (p *boardPoll) firstMove(name string) (time.Time, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	at, ok := p.moved[name]
+	return at, ok
 }
 
 // seen waits up to d for name passing on the board.
