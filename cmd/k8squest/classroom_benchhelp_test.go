@@ -14,6 +14,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/k8squest/k8squest/engine/check"
+	"github.com/k8squest/k8squest/engine/classroom"
 )
 
 // watchWriter is a terminal's output: it notes when any of hits first
@@ -97,17 +100,17 @@ func (w *watchWriter) waitFor(d time.Duration, cond func() bool) bool {
 type boardPoll struct {
 	mu     sync.Mutex
 	passed map[string]time.Time
-	// base is how many checks each learner passed when first read (the
-	// broken level); moved is when the board first showed more.
-	base  map[string]int
-	moved map[string]time.Time
-	done  chan struct{}
-	wg    sync.WaitGroup
+	// failing notes the learners whose apiCheck the board showed failing;
+	// moved is when it first showed it passing after that.
+	failing map[string]bool
+	moved   map[string]time.Time
+	done    chan struct{}
+	wg      sync.WaitGroup
 }
 
 // pollBoard polls the instructor's status every 50 ms until stop.
 func pollBoard(t testing.TB, inst *gossh.Client, n int) *boardPoll {
-	p := &boardPoll{passed: map[string]time.Time{}, base: map[string]int{}, moved: map[string]time.Time{}, done: make(chan struct{})}
+	p := &boardPoll{passed: map[string]time.Time{}, failing: map[string]bool{}, moved: map[string]time.Time{}, done: make(chan struct{})}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -137,7 +140,12 @@ func (p *boardPoll) read(inst *gossh.Client) {
 	if err != nil {
 		return
 	}
-	var doc struct{ Learners []statusRow }
+	var doc struct {
+		Learners []struct {
+			statusRow
+			Checks []classroom.Check
+		}
+	}
 	if json.Unmarshal(out, &doc) != nil {
 		return
 	}
@@ -147,17 +155,25 @@ func (p *boardPoll) read(inst *gossh.Client) {
 		if _, ok := p.passed[r.Name]; !ok && r.Total > 0 && r.Passing == r.Total {
 			p.passed[r.Name] = now
 		}
-		base, known := p.base[r.Name]
-		if !known {
-			p.base[r.Name] = r.Passing
-		} else if _, ok := p.moved[r.Name]; !ok && r.Passing > base {
-			p.moved[r.Name] = now
+		for _, c := range r.Checks {
+			if c.ID != apiCheck {
+				continue
+			}
+			if c.Status != check.Pass {
+				p.failing[r.Name] = true
+			} else if _, ok := p.moved[r.Name]; !ok && p.failing[r.Name] {
+				p.moved[r.Name] = now
+			}
 		}
 	}
 }
 
-// firstMove is when the board first showed one more check of name passing
-// than before the fix; false if it never did.
+// apiCheck is level 30's check that reads the API only (the Service has no
+// virtual IP): the fix turns it green without waiting for any DNS cache.
+const apiCheck = "shared-ip"
+
+// firstMove is when the board first showed name's apiCheck passing after
+// it failed; false if it never did.
 func (p *boardPoll) firstMove(name string) (time.Time, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -48,6 +48,10 @@ func askTTL(ctx context.Context, env *Env, name string, t dns.Type) (values []st
 // until a cached answer of this TTL has surely expired.
 func settleFor(ttl time.Duration) time.Duration { return ttl + time.Second }
 
+// settlingNote ends the symptom of a settling result: the player whose fix
+// is right sees why the answer lags, without being told what to fix.
+const settlingNote = "; an answer the cluster DNS cached before a change is served until its TTL runs out, a few seconds"
+
 // unreachable turns a resolver error into an Unknown result. When the
 // resolver says why the cluster DNS cannot be asked at all (no DNS pod, none
 // Ready yet, forbidden), the message is that reason alone.

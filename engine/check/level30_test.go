@@ -170,3 +170,34 @@ func TestBuildRejectsBadParams(t *testing.T) {
 		}
 	}
 }
+
+// A DNS answer that contradicts the API while the Service is headless may
+// be cached from before the fix: the symptom says answers are cached until
+// their TTL runs out. The broken state's virtual IP answer says nothing of
+// the kind (it is no cache; it is the cluster's answer).
+func TestSettlingSymptomSaysCached(t *testing.T) {
+	threeReady := &snapshot.Snapshot{Services: []*corev1.Service{l30Svc("None", l30Sel)}, StatefulSets: []*appsv1.StatefulSet{l30Sts("web-cluster", 3, 3)},
+		Pods: []*corev1.Pod{l30Pod("web-0", "10.244.0.1", true), l30Pod("web-1", "10.244.0.2", true), l30Pod("web-2", "10.244.0.9", true)}}
+	broken := &snapshot.Snapshot{Services: []*corev1.Service{l30Svc("10.96.100.50", l30Sel)}, Pods: l30Pods()}
+	vip := l30HeadlessDNS()
+	vip.records["A web-cluster."+l30NS+".svc.cluster.local"] = []string{"10.96.100.50"}
+	for _, tc := range []struct {
+		name, typ, params string
+		snap              *snapshot.Snapshot
+		dns               *l30DNS
+		cached            bool
+	}{
+		{"pod moved", "statefulSetPodDNS", `{statefulSet: web, service: web-cluster}`, threeReady, l30HeadlessDNS(), true},
+		{"headless, old answer", "headlessServiceDNS", `{service: web-cluster}`, threeReady, l30HeadlessDNS(), true},
+		{"virtual IP", "headlessServiceDNS", `{service: web-cluster}`, broken, vip, false},
+	} {
+		c, err := Build(tc.typ, []byte(tc.params))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := c.Run(context.Background(), &Env{Namespace: l30NS, Snap: tc.snap, Domain: "cluster.local", DNS: tc.dns})
+		if r.Status != Fail || (r.Settling > 0) != tc.cached || strings.HasSuffix(r.Message, settlingNote) != tc.cached {
+			t.Errorf("%s: %s, settling %v, symptom %q; want the cache named: %t", tc.name, r.Status, r.Settling, r.Message, tc.cached)
+		}
+	}
+}

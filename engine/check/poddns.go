@@ -57,6 +57,9 @@ func (c *podDNS) Run(ctx context.Context, env *Env) Result {
 		answers := strings.Join(append(bad, good...), "; ")
 		r := fail(answers, fmt.Sprintf("%s. Each name is a record the cluster's DNS makes from Service %s's EndpointSlices for a pod whose hostname and subdomain match; a pod that moved keeps its name, and an old answer lasts until its TTL runs out", answers, c.Service))
 		r.Requery, r.Settling = true, settle
+		if settle > 0 {
+			r.Message += settlingNote
+		}
 		return r
 	}
 	answers := strings.Join(good, "; ")

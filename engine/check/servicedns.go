@@ -45,6 +45,7 @@ func (c *serviceDNS) Run(ctx context.Context, env *Env) Result {
 	if r, bad := c.compareA(name, svc, got, rcode, wantIPs); bad {
 		if svc.Spec.ClusterIP == corev1.ClusterIPNone && len(wantIPs) > 0 {
 			r.Settling = settleFor(ttl)
+			r.Message += settlingNote
 		}
 		return r
 	}
