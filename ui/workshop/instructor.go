@@ -19,12 +19,13 @@ func (w *Workshop) Board(ctx context.Context) (tea.Model, error) {
 	return ui.NewBoard(ctx, boardRoom{w}), nil
 }
 
-// Status implements room.Instructor.
+// Status implements room.Instructor: the rows with each learner's checks
+// as JSON, or a table.
 func (w *Workshop) Status(_ context.Context, asJSON bool, out io.Writer) error {
 	if asJSON {
-		return classroom.WriteJSON(out, w.hub.Snapshot())
+		return classroom.WriteStatus(out, w.hub.Snapshot())
 	}
-	return classroom.WriteStatus(out, w.hub.Snapshot())
+	return classroom.WriteTable(out, w.hub.Snapshot())
 }
 
 // Export implements room.Instructor.
