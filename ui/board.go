@@ -112,6 +112,13 @@ func NewBoard(ctx context.Context, c Classroom) *Board {
 	return b
 }
 
+// WithClock makes the board tell time by now (times on level, "ago"),
+// for a screen that must come out the same every time, as a golden's.
+func (b *Board) WithClock(now func() time.Time) *Board {
+	b.c.Now = now
+	return b
+}
+
 // Init implements tea.Model.
 func (b *Board) Init() tea.Cmd {
 	ch := b.room.Subscribe(b.c.Ctx)

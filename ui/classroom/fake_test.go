@@ -82,9 +82,16 @@ func (f *fakeLearners) Progress(_ context.Context, name string, asJSON bool, out
 // fakeInstructor records the instructor's actions.
 type fakeInstructor struct {
 	fakeLearners
+	// board, when set, makes the board's model; else a stand-in.
+	board func(context.Context) tea.Model
 }
 
-func (f *fakeInstructor) Board(context.Context) (tea.Model, error) { return boardModel{}, nil }
+func (f *fakeInstructor) Board(ctx context.Context) (tea.Model, error) {
+	if f.board != nil {
+		return f.board(ctx), nil
+	}
+	return boardModel{}, nil
+}
 
 func (f *fakeInstructor) Status(_ context.Context, asJSON bool, out io.Writer) error {
 	f.record("status json=%t", asJSON)
