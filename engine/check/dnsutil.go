@@ -50,7 +50,7 @@ func settleFor(ttl time.Duration) time.Duration { return ttl + time.Second }
 
 // settlingNote ends the symptom of a settling result: the player whose fix
 // is right sees why the answer lags, without being told what to fix.
-const settlingNote = "; an answer the cluster DNS cached before a change is served until its TTL runs out, a few seconds"
+const settlingNote = "; an answer the cluster DNS cached before a change is served until its TTL runs out"
 
 // unreachable turns a resolver error into an Unknown result. When the
 // resolver says why the cluster DNS cannot be asked at all (no DNS pod, none
