@@ -110,7 +110,10 @@ func writeStages(path string) error {
 }
 
 // corefile returns CoreDNS's configuration: the cluster.local zone from the
-// API server, on 127.0.0.1 only.
+// API server, on 127.0.0.1 only. Its cache keeps no cluster.local answer,
+// as kubeadm's Corefile since Kubernetes 1.32 does (so kind's nodes too):
+// the zone is answered from the kubernetes plugin's watch, and a change
+// shows in the next answer instead of after the old answer's TTL.
 func corefile(port int, kubeconfig string) string {
 	return fmt.Sprintf(`.:%d {
     bind 127.0.0.1
@@ -121,7 +124,10 @@ func corefile(port int, kubeconfig string) string {
         fallthrough in-addr.arpa ip6.arpa
         ttl 5
     }
-    cache 30
+    cache 30 {
+        disable success cluster.local
+        disable denial cluster.local
+    }
 }
 `, port, kubeconfig)
 }

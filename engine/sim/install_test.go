@@ -103,7 +103,7 @@ func TestPortInUse(t *testing.T) {
 func TestCorefile(t *testing.T) {
 	cf := corefile(5353, "/k/config")
 	for _, s := range []string{".:5353 {", "bind 127.0.0.1", "kubeconfig /k/config", "pods insecure",
-		"fallthrough in-addr.arpa ip6.arpa", "ttl 5", "cache 30", "errors"} {
+		"fallthrough in-addr.arpa ip6.arpa", "ttl 5", "cache 30 {", "disable success cluster.local", "disable denial cluster.local", "errors"} {
 		if !strings.Contains(cf, s) {
 			t.Errorf("Corefile lacks %q:\n%s", s, cf)
 		}
