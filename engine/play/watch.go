@@ -14,10 +14,17 @@ import (
 const RequeryInterval = time.Second
 
 // SettleInterval is how often they are asked while a DNS answer contradicts
-// what the API shows (a result with Settling): most likely an answer the
-// cluster DNS cached before the player's fix, which is replaced the moment
-// its TTL runs out, so the fix shows within this much of that moment.
+// what the API shows (a result with Settling), and for ChangeWindow after
+// every change the watch sees. The cluster DNS follows the API through a
+// watch of its own, a moment behind the game's, and a cached answer is
+// replaced the moment its TTL runs out: either way the fix shows within
+// this much of the moment the DNS has it.
 const SettleInterval = 250 * time.Millisecond
+
+// ChangeWindow is how long after a change in the watched namespaces failing
+// DNS checks are asked every SettleInterval rather than every
+// RequeryInterval.
+const ChangeWindow = 3 * time.Second
 
 // evaluate runs every check once against the watcher's caches.
 func (s *Session) evaluate(ctx context.Context, w *kube.Watcher) Verdict {
@@ -103,6 +110,7 @@ func (s *Session) watchLoop(ctx context.Context, out chan<- Verdict) {
 	// a restart that fails leaves the one already stopped in place.
 	defer func() { stop() }()
 	var last *Verdict
+	var lastChange time.Time
 	down := false
 	requery := time.NewTimer(time.Hour)
 	defer requery.Stop()
@@ -114,6 +122,7 @@ func (s *Session) watchLoop(ctx context.Context, out chan<- Verdict) {
 		case <-ctx.Done():
 			return
 		case <-w.Changes():
+			lastChange = time.Now()
 		case <-requery.C:
 		case <-health.C:
 			probe = true
@@ -141,7 +150,7 @@ func (s *Session) watchLoop(ctx context.Context, out chan<- Verdict) {
 			}
 			last = &v
 		}
-		requery.Reset(nextRequery(v))
+		requery.Reset(nextRequery(v, time.Since(lastChange)))
 	}
 }
 
@@ -197,9 +206,10 @@ func staleVerdict(last *Verdict, err error) Verdict {
 }
 
 // nextRequery is when to run v's checks again without a change in the
-// API: soon while a DNS answer settles, every RequeryInterval while a
-// check that needs asking fails or cannot observe, else only on changes.
-func nextRequery(v Verdict) time.Duration {
+// API, sinceChange after the last one: soon while a DNS answer settles or
+// the change is recent, every RequeryInterval while a check that needs
+// asking fails or cannot observe, else only on changes.
+func nextRequery(v Verdict, sinceChange time.Duration) time.Duration {
 	if v.Err != nil {
 		return RequeryInterval
 	}
@@ -208,6 +218,9 @@ func nextRequery(v Verdict) time.Duration {
 	}
 	for _, r := range v.Results {
 		if r.Status != check.Pass && (r.Requery || r.Status == check.Unknown) {
+			if sinceChange < ChangeWindow {
+				return SettleInterval
+			}
 			return RequeryInterval
 		}
 	}

@@ -149,24 +149,28 @@ func TestCheckOnceAPIDown(t *testing.T) {
 }
 
 // A DNS answer that contradicts the API is asked again within
-// SettleInterval; a failing DNS check every RequeryInterval; a verdict
-// whose checks all pass or need no asking waits for changes.
+// SettleInterval, and so is a failing DNS check right after a change; a
+// failing DNS check long after one every RequeryInterval; a verdict whose
+// checks all pass or need no asking waits for changes.
 func TestNextRequery(t *testing.T) {
 	failDNS := check.Result{Status: check.Fail, Requery: true}
 	settlingDNS := check.Result{Status: check.Fail, Requery: true, Settling: 6 * time.Second}
+	long := time.Hour
 	for _, c := range []struct {
-		name string
-		v    Verdict
-		want time.Duration
+		name  string
+		v     Verdict
+		since time.Duration
+		want  time.Duration
 	}{
-		{"settling", Verdict{Results: []check.Result{{Status: check.Pass}, settlingDNS}}, SettleInterval},
-		{"failing DNS", Verdict{Results: []check.Result{failDNS}}, RequeryInterval},
-		{"unknown", Verdict{Results: []check.Result{{Status: check.Unknown}}}, RequeryInterval},
-		{"settled and passing", Verdict{Results: []check.Result{{Status: check.Pass, Settling: time.Second}}}, time.Hour},
-		{"failing API check", Verdict{Results: []check.Result{{Status: check.Fail}}}, time.Hour},
-		{"API unreachable", Verdict{Err: ErrAPIUnreachable}, RequeryInterval},
+		{"settling", Verdict{Results: []check.Result{{Status: check.Pass}, settlingDNS}}, long, SettleInterval},
+		{"failing DNS", Verdict{Results: []check.Result{failDNS}}, long, RequeryInterval},
+		{"failing DNS right after a change", Verdict{Results: []check.Result{failDNS}}, time.Second, SettleInterval},
+		{"unknown", Verdict{Results: []check.Result{{Status: check.Unknown}}}, long, RequeryInterval},
+		{"settled and passing", Verdict{Results: []check.Result{{Status: check.Pass, Settling: time.Second}}}, time.Second, time.Hour},
+		{"failing API check right after a change", Verdict{Results: []check.Result{{Status: check.Fail}}}, time.Second, time.Hour},
+		{"API unreachable", Verdict{Err: ErrAPIUnreachable}, time.Second, RequeryInterval},
 	} {
-		if got := nextRequery(c.v); got != c.want {
+		if got := nextRequery(c.v, c.since); got != c.want {
 			t.Errorf("%s: next requery in %v, want %v", c.name, got, c.want)
 		}
 	}
