@@ -16,15 +16,12 @@ func WriteTokenKubeconfig(c *Cluster, user, token, ns, path string) error {
 	cfg := clientcmdapi.NewConfig()
 	cl := clientcmdapi.NewCluster()
 	cl.Server = c.REST.Host
-	cl.CertificateAuthorityData = c.REST.CAData
 	cl.InsecureSkipTLSVerify = c.REST.Insecure
-	if len(cl.CertificateAuthorityData) == 0 && c.REST.CAFile != "" {
-		data, err := os.ReadFile(c.REST.CAFile)
-		if err != nil {
-			return fmt.Errorf("read the cluster's CA %s: %w", c.REST.CAFile, err)
-		}
-		cl.CertificateAuthorityData = data
+	ca, err := c.CAData()
+	if err != nil {
+		return err
 	}
+	cl.CertificateAuthorityData = ca
 	name := c.Name
 	cfg.Clusters[name] = cl
 	cfg.AuthInfos[user] = &clientcmdapi.AuthInfo{Token: token}
@@ -37,6 +34,19 @@ func WriteTokenKubeconfig(c *Cluster, user, token, ns, path string) error {
 		return fmt.Errorf("write kubeconfig %s: %w", path, err)
 	}
 	return nil
+}
+
+// CAData is the CA certificate c's API server is verified with, from the
+// client configuration or the file it names; empty when it names none.
+func (c *Cluster) CAData() ([]byte, error) {
+	if len(c.REST.CAData) > 0 || c.REST.CAFile == "" {
+		return c.REST.CAData, nil
+	}
+	data, err := os.ReadFile(c.REST.CAFile)
+	if err != nil {
+		return nil, fmt.Errorf("read the cluster's CA %s: %w", c.REST.CAFile, err)
+	}
+	return data, nil
 }
 
 // SetKubeconfigServer points every cluster of the kubeconfig at path at

@@ -3,7 +3,6 @@ package game
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/k8squest/k8squest/engine/cluster"
 	"github.com/k8squest/k8squest/engine/kindcluster"
@@ -19,14 +18,10 @@ func checkAdvertised(ctx context.Context, c *cluster.Cluster, a kindcluster.Adve
 	}
 	step := "check the advertised address " + a.Server()
 	rep.Report(cluster.Event{Step: step, State: cluster.StepStarted})
-	ca := c.REST.CAData
-	if len(ca) == 0 && c.REST.CAFile != "" {
-		b, err := os.ReadFile(c.REST.CAFile)
-		if err != nil {
-			rep.Report(cluster.Event{Step: step, State: cluster.StepFailed, Detail: err.Error()})
-			return fmt.Errorf("check --advertise %s: read the cluster's CA: %w", a.Host, err)
-		}
-		ca = b
+	ca, err := c.CAData()
+	if err != nil {
+		rep.Report(cluster.Event{Step: step, State: cluster.StepFailed, Detail: err.Error()})
+		return fmt.Errorf("check --advertise %s: %w", a.Host, err)
 	}
 	if err := a.Serves(ctx, ca); err != nil {
 		rep.Report(cluster.Event{Step: step, State: cluster.StepFailed, Detail: err.Error()})

@@ -17,17 +17,7 @@ import (
 func TestRemoteShellOnSimGivesTheKubeconfigRoute(t *testing.T) {
 	c := simtest.Cluster(t)
 	const route = "ssh -p 2222 ana@class.example kubeconfig > kc"
-	x, err := New(Options{Provider: "current", Kubeconfig: c.Kubeconfig, Namespace: "podshell-sim", StateDir: t.TempDir(),
-		RemoteShell: &RemoteShell{KubeconfigRoute: route}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(x.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := x.Connect(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	x, ctx := connectedOnSim(t, Options{Kubeconfig: c.Kubeconfig, RemoteShell: &RemoteShell{KubeconfigRoute: route}})
 	l := x.Levels()[0]
 	sh, err := x.Shell(ctx, l, x.PlayerKubeconfigPath(l))
 	var no *NoPodShellError
@@ -47,16 +37,7 @@ func TestRemoteShellOnSimGivesTheKubeconfigRoute(t *testing.T) {
 func TestPlayerKubeconfigNamesTheAdvertisedServerOnSim(t *testing.T) {
 	c := simtest.Cluster(t)
 	const server = "https://class.example:6443"
-	x, err := New(Options{Provider: "current", Kubeconfig: c.Kubeconfig, Namespace: "podshell-sim", StateDir: t.TempDir(), APIServer: server})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(x.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := x.Connect(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	x, ctx := connectedOnSim(t, Options{Kubeconfig: c.Kubeconfig, APIServer: server})
 	l := x.Levels()[0]
 	if err := x.WritePlayerKubeconfig(ctx, l); err != nil {
 		t.Fatal(err)
@@ -73,4 +54,22 @@ func TestPlayerKubeconfigNamesTheAdvertisedServerOnSim(t *testing.T) {
 	if len(cfg.Clusters) != 1 || cfg.AuthInfos[cfg.Contexts[cfg.CurrentContext].AuthInfo].Token == "" {
 		t.Fatalf("kubeconfig %+v, want one cluster and the player's token", cfg)
 	}
+}
+
+// connectedOnSim is a game on o, through the current provider, in namespace
+// podshell-sim with its own state, connected; ctx bounds the test's calls.
+func connectedOnSim(t *testing.T, o Options) (*Game, context.Context) {
+	t.Helper()
+	o.Provider, o.Namespace, o.StateDir = "current", "podshell-sim", t.TempDir()
+	x, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(x.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	if _, err := x.Connect(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	return x, ctx
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/k8squest/k8squest/engine/check"
 	"github.com/k8squest/k8squest/engine/classroom"
@@ -55,14 +54,5 @@ func TestGoldenBoardOverSSH(t *testing.T) {
 	tm := openTerminal(t, c, 100, 20, map[string]string{"NO_COLOR": "1"})
 	tm.waitScreen(t, 100, 20, "kubecon-2026")
 	tm.waitOutput(t, "ada", "bo", "cy")
-	defer func() {
-		if t.Failed() {
-			t.Logf("raw %q", tm.out.String())
-		}
-	}()
-	scr := newScreen(100, 20).replay(tm.out.String())
-	if len(scr.unknown) > 0 {
-		t.Fatalf("the screen replayer does not know %q: teach it (screen_test.go)", scr.unknown)
-	}
-	golden.RequireEqual(t, []byte(scr.String()+"\n"))
+	tm.requireGolden(t, 100, 20)
 }

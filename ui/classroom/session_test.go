@@ -166,12 +166,19 @@ func TestGoldenLearnerScreen(t *testing.T) {
 	tm := openTerminal(t, c, 100, 30, map[string]string{"NO_COLOR": "1"})
 	tm.waitScreen(t, 100, 30, "cluster: fakecluster-alice")
 	tm.waitOutput(t, "enter briefing")
+	tm.requireGolden(t, 100, 30)
+}
+
+// requireGolden compares the w×h screen the terminal's output draws with
+// the test's golden file, and logs the raw output when they differ.
+func (tm *terminal) requireGolden(t *testing.T, w, h int) {
+	t.Helper()
 	defer func() {
 		if t.Failed() {
 			t.Logf("raw %q", tm.out.String())
 		}
 	}()
-	scr := newScreen(100, 30).replay(tm.out.String())
+	scr := newScreen(w, h).replay(tm.out.String())
 	if len(scr.unknown) > 0 {
 		t.Fatalf("the screen replayer does not know %q: teach it (screen_test.go)", scr.unknown)
 	}

@@ -20,28 +20,22 @@ type gate chan struct{}
 func newGate(n int) gate { return make(gate, n) }
 
 // do runs f once a place is free, or returns ctx's error if ctx ends
-// first. When every place is taken it says so through rep (which may be
-// nil), as a step that ends when f's turn comes.
+// first. When every place is taken it says so through rep, as a step that
+// ends when f's turn comes.
 func (g gate) do(ctx context.Context, rep cluster.Reporter, f func() error) error {
 	select {
 	case g <- struct{}{}:
 	default:
 		step := fmt.Sprintf("wait for other learners' set-ups (%d run at once)", cap(g))
-		report(rep, cluster.Event{Step: step, State: cluster.StepStarted})
+		rep.Report(cluster.Event{Step: step, State: cluster.StepStarted})
 		select {
 		case g <- struct{}{}:
-			report(rep, cluster.Event{Step: step, State: cluster.StepDone})
+			rep.Report(cluster.Event{Step: step, State: cluster.StepDone})
 		case <-ctx.Done():
-			report(rep, cluster.Event{Step: step, State: cluster.StepFailed, Detail: ctx.Err().Error()})
+			rep.Report(cluster.Event{Step: step, State: cluster.StepFailed, Detail: ctx.Err().Error()})
 			return fmt.Errorf("wait for a set-up place: %w", ctx.Err())
 		}
 	}
 	defer func() { <-g }()
 	return f()
-}
-
-func report(rep cluster.Reporter, e cluster.Event) {
-	if rep != nil {
-		rep(e)
-	}
 }
