@@ -36,6 +36,11 @@ func (r *rig) toolboxNamed(name string) string {
 	return kindtest.Toolbox(r.t, r.c, r.ns, name)
 }
 
+// attemptTimeout bounds one try of a traffic command: a Service that
+// kube-proxy has not programmed yet can swallow a SYN, and a client without
+// its own timeout then waits for TCP's retries.
+const attemptTimeout = 8 * time.Second
+
 // sh runs a shell command in pod (of the rig's namespace) with the admin
 // identity.
 func (r *rig) sh(pod, cmd string) kindtest.ExecResult {
@@ -43,6 +48,25 @@ func (r *rig) sh(pod, cmd string) kindtest.ExecResult {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	res, err := kindtest.Exec(ctx, r.c.REST, r.ns, pod, "", "sh", "-c", cmd)
+	if err != nil {
+		r.t.Fatalf("exec in %s: %v", pod, err)
+	}
+	return res
+}
+
+// try runs cmd in pod once, within attemptTimeout. A command still running
+// then is a failed try (its Err says so), not a failed test; any other
+// trouble reaching the pod fails the test.
+func (r *rig) try(pod, cmd string) kindtest.ExecResult {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), attemptTimeout)
+	defer cancel()
+	res, err := kindtest.Exec(ctx, r.c.REST, r.ns, pod, "", "sh", "-c", cmd)
+	if err != nil && ctx.Err() != nil {
+		res.Err = fmt.Errorf("no end within %s: %w", attemptTimeout, ctx.Err())
+		r.t.Logf("in pod %s: %s -> %s", pod, cmd, res)
+		return res
+	}
 	if err != nil {
 		r.t.Fatalf("exec in %s: %v", pod, err)
 	}
@@ -57,7 +81,7 @@ func (r *rig) traffic(pod, cmd string, ok bool) kindtest.ExecResult {
 	ctx, cancel := context.WithTimeout(context.Background(), trafficTimeout)
 	defer cancel()
 	err := wait.PollUntilContextCancel(ctx, 500*time.Millisecond, true, func(context.Context) (bool, error) {
-		last = r.sh(pod, cmd)
+		last = r.try(pod, cmd)
 		return (last.Err == nil) == ok, nil
 	})
 	if err != nil {
