@@ -108,6 +108,9 @@ func (p *Provider) reuse(ctx context.Context) (*cluster.Cluster, error) {
 	}
 	if c, err := p.connectState(ctx, st); err == nil {
 		p.info("up", "sim cluster already running since "+st.Started.Format(time.DateTime))
+		if stale := staleConfig(l, st); stale != "" {
+			p.info("up", stale)
+		}
 		return c, nil
 	}
 	p.info("up", fmt.Sprintf("found a stale sim state from %s; cleaning up", st.Started.Format(time.DateTime)))

@@ -27,6 +27,9 @@ func (p *Provider) Status(ctx context.Context) (cluster.Status, error) {
 		s.Lines = append(s.Lines, fmt.Sprintf("not running: %v", cerr))
 	} else {
 		s.Lines = append(s.Lines, "running since "+st.Started.Format(time.DateTime)+", ready after "+st.ReadyAfter)
+		if stale := staleConfig(p.layout(), st); stale != "" {
+			s.Lines = append(s.Lines, stale)
+		}
 	}
 	s.Lines = append(s.Lines, procLines(st.Procs)...)
 	s.Lines = append(s.Lines,
