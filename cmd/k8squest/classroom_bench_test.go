@@ -27,7 +27,9 @@ const benchLearners = 50
 // their player; it reports fix → verdict on the learner's screen (p50,
 // p95), fix → board (p95, through `status --json` polled every 50 ms),
 // fix → level 30's API-only check green on the board (p50, p95: the
-// game's own latency, with no DNS cache in the way),
+// game's own latency, with no DNS cache in the way), fix → the new
+// Service's first EndpointSlice (p50, p95: what the cluster DNS waits for)
+// and the screen after that slice (p95),
 // the server's RSS per learner above the idle server, the API server's
 // request rate, and how many verdicts were lost. Run it once:
 // go test ./cmd/k8squest -run '^$' -bench ClassroomOnSim -benchtime 1x.
@@ -81,6 +83,7 @@ func BenchmarkClassroomOnSim(b *testing.B) {
 		b.Fatal(err)
 	}
 	board := pollBoard(b, inst, n)
+	eps := watchSlices(b, admin, "web-cluster")
 	b.ResetTimer()
 	reqs0, t0 := requestTotal(b, admin), time.Now()
 	for _, l := range ls {
@@ -88,7 +91,7 @@ func BenchmarkClassroomOnSim(b *testing.B) {
 		go func() { defer wg.Done(); l.fix(b) }()
 	}
 	wg.Wait()
-	var screen, onBoard, lag, first []time.Duration
+	var screen, onBoard, lag, first, slice, afterSlice []time.Duration
 	lost := 0
 	deadline := time.Now().Add(2 * time.Minute)
 	for _, l := range ls {
@@ -104,16 +107,23 @@ func BenchmarkClassroomOnSim(b *testing.B) {
 		if at, ok := board.firstMove(l.name); ok {
 			first = append(first, at.Sub(l.fixed))
 		}
+		if at, ok := eps.at(room.Namespace(ws, l.name)); ok {
+			slice = append(slice, at.Sub(l.fixed))
+			afterSlice = append(afterSlice, l.fixed.Add(d).Sub(at))
+		}
 	}
 	fixRate := float64(requestTotal(b, admin)-reqs0) / time.Since(t0).Seconds()
 	b.StopTimer()
 	board.stop()
+	eps.stop()
 	mustSSH(b, inst, "end --yes")
 
 	slices.Sort(screen)
 	slices.Sort(onBoard)
 	slices.Sort(lag)
 	slices.Sort(first)
+	slices.Sort(slice)
+	slices.Sort(afterSlice)
 	perLearner := float64(playing-idle) / float64(n) / (1 << 20)
 	b.ReportMetric(pct(screen, 50).Seconds(), "screen-p50-s")
 	b.ReportMetric(pct(screen, 95).Seconds(), "screen-p95-s")
@@ -121,10 +131,14 @@ func BenchmarkClassroomOnSim(b *testing.B) {
 	b.ReportMetric(pct(lag, 95).Seconds(), "board-after-screen-p95-s")
 	b.ReportMetric(pct(first, 50).Seconds(), "board-api-check-p50-s")
 	b.ReportMetric(pct(first, 95).Seconds(), "board-api-check-p95-s")
+	b.ReportMetric(pct(slice, 50).Seconds(), "slice-p50-s")
+	b.ReportMetric(pct(slice, 95).Seconds(), "slice-p95-s")
+	b.ReportMetric(pct(afterSlice, 95).Seconds(), "screen-after-slice-p95-s")
 	b.ReportMetric(perLearner, "MB-RSS/learner")
 	b.ReportMetric(steady, "api-req/s-playing")
 	b.ReportMetric(fixRate, "api-req/s-fixing")
 	b.ReportMetric(float64(lost), "lost")
+	b.Logf("%d learners: new EndpointSlice p50 %v p95 %v (%d seen), screen after it p50 %v p95 %v", n, pct(slice, 50), pct(slice, 95), len(slice), pct(afterSlice, 50), pct(afterSlice, 95))
 	b.Logf("%d learners: API-only check on the board p50 %v p95 %v; screen p50 %v p95 %v; board p95 %v (%v after the screen, p95); RSS idle %d MB, playing %d MB (%.1f MB per learner); API %.0f req/s playing, %.0f req/s while fixing; %d lost",
 		n, pct(first, 50), pct(first, 95), pct(screen, 50), pct(screen, 95), pct(onBoard, 95), pct(lag, 95), idle>>20, playing>>20, perLearner, steady, fixRate, lost)
 	if lost > 0 {
