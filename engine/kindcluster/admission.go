@@ -87,6 +87,7 @@ func appendNew(list []string, items ...string) []string {
 // clusterConfig is the kind config a create uses: the config file's when
 // o names one (kind's --config), else one control-plane node with kind's
 // defaults; either way with room for o.MaxPods pods per node when set,
+// the controller-manager's client rate sized for o.Learners when set,
 // with AdmissionPlugins turned on, and published as o.Advertise says.
 func (o CreateOptions) clusterConfig() (*v1alpha4.Cluster, error) {
 	c, err := baseConfig(o.ConfigFile)
@@ -97,6 +98,9 @@ func (o CreateOptions) clusterConfig() (*v1alpha4.Cluster, error) {
 		if err := WithMaxPods(c, o.MaxPods); err != nil {
 			return nil, err
 		}
+	}
+	if o.Learners > 0 {
+		c = withControllerRate(c, o.Learners)
 	}
 	if o.Advertise.Host != "" {
 		if err := o.Advertise.Validate(); err != nil {

@@ -52,3 +52,19 @@ func TestValidateRefusesAnImpossibleMaxPods(t *testing.T) {
 		t.Errorf("Validate(MaxPods 260) = %v", err)
 	}
 }
+
+// A class's controller-manager writes at the rate the class needs; the
+// patch comes before the admission one, which stays last.
+func TestRawConfigSizesTheControllerRateForAClass(t *testing.T) {
+	c, err := CreateOptions{Learners: 50}.clusterConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "kind: ClusterConfiguration\ncontrollerManager:\n  extraArgs:\n    kube-api-qps: \"200\"\n    kube-api-burst: \"300\"\n"
+	if !slices.Equal(c.KubeadmConfigPatches, []string{want, wantAdmissionPatch}) {
+		t.Fatalf("patches %q: want the controller rate for 50, then the admission plugins", c.KubeadmConfigPatches)
+	}
+	if err := (CreateOptions{Learners: -1}).Validate(); err == nil || !strings.Contains(err.Error(), "learners") {
+		t.Errorf("Validate(Learners -1) = %v, want an error naming learners", err)
+	}
+}

@@ -5,6 +5,7 @@ package kindcluster
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,11 +17,12 @@ import (
 )
 
 // TestKindClassroomConfig creates a cluster of its own (not the shared
-// one) with CreateOptions.MaxPods 260 on top of $K8SQUEST_KIND_CONFIG,
-// and reads its node: the kubelet allocates 260 pods and the node's pod
-// range is a /23. It deletes the cluster at the end.
+// one) with CreateOptions.MaxPods 260 and Learners 50 on top of
+// $K8SQUEST_KIND_CONFIG, and reads its node: the kubelet allocates 260
+// pods and the node's pod range is a /23; and its controller-manager: it
+// runs with the class's client rate. It deletes the cluster at the end.
 func TestKindClassroomConfig(t *testing.T) {
-	kubeconfig := ownCluster(t, "k8squest-maxpods", CreateOptions{MaxPods: 260})
+	kubeconfig := ownCluster(t, "k8squest-maxpods", CreateOptions{MaxPods: 260, Learners: 50})
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +49,27 @@ func TestKindClassroomConfig(t *testing.T) {
 	if pods.Value() != 260 || !strings.HasSuffix(n.Spec.PodCIDR, "/23") {
 		t.Errorf("node %s: %s allocatable pods, pod range %q; want 260 and a /23\n%s", n.Name, pods.String(), n.Spec.PodCIDR, controllerManager(cs))
 	}
+	// The controller-manager's mirror pod shows the command kubeadm wrote.
+	var cmd []string
+	for ctx.Err() == nil {
+		if cmd = controllerCommand(ctx, cs); len(cmd) > 0 {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !slices.Contains(cmd, "--kube-api-qps=200") || !slices.Contains(cmd, "--kube-api-burst=300") {
+		t.Errorf("controller-manager command %q: want --kube-api-qps=200 and --kube-api-burst=300 for 50 learners", cmd)
+	}
+}
+
+// controllerCommand is the controller-manager's command, or nil while its
+// mirror pod is not there.
+func controllerCommand(ctx context.Context, cs kubernetes.Interface) []string {
+	pods, err := cs.CoreV1().Pods("kube-system").List(ctx, metav1.ListOptions{LabelSelector: "component=kube-controller-manager"})
+	if err != nil || len(pods.Items) == 0 {
+		return nil
+	}
+	return pods.Items[0].Spec.Containers[0].Command
 }
 
 // controllerManager is the controller-manager's command and state, for a

@@ -31,6 +31,10 @@ type CreateOptions struct {
 	// default is 110), with each node's pod range widened when that many
 	// addresses need it (WithMaxPods): `classroom serve --learners`.
 	MaxPods int
+	// Learners, when above zero, sizes kube-controller-manager's API
+	// client rate for a class of that many (cluster.ControllerRate):
+	// `classroom serve --learners`.
+	Learners int
 }
 
 // CreateOptionsFromEnv returns the options $K8SQUEST_KIND_IMAGE and
@@ -57,6 +61,9 @@ func (o CreateOptions) Validate() error {
 		if err := validMaxPods(o.MaxPods); err != nil {
 			return err
 		}
+	}
+	if o.Learners < 0 {
+		return fmt.Errorf("learners %d: a class has no fewer than 0 learners", o.Learners)
 	}
 	if o.ConfigFile == "" {
 		return nil

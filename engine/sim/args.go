@@ -2,6 +2,8 @@ package sim
 
 import (
 	"strconv"
+
+	"github.com/k8squest/k8squest/engine/cluster"
 )
 
 // Cluster-wide network settings of the sim cluster.
@@ -56,8 +58,16 @@ func apiserverArgs(l layout, p Ports) []string {
 	}
 }
 
+// ClassSize is the class a sim is sized for: its node's pods (NodePods)
+// and its controller-manager's API client rate (cluster.ControllerRate),
+// so that a whole class fixing level 30 at once sees its EndpointSlices
+// within half a second instead of queueing behind the default 20 writes a
+// second.
+const ClassSize = 50
+
 func controllerArgs(l layout, p Ports) []string {
 	kc := l.kubeconfig()
+	qps, burst := cluster.ControllerRate(ClassSize)
 	return []string{
 		"--kubeconfig=" + kc,
 		"--authentication-kubeconfig=" + kc,
@@ -70,6 +80,8 @@ func controllerArgs(l layout, p Ports) []string {
 		"--bind-address=127.0.0.1",
 		"--secure-port=" + strconv.Itoa(p.Controller),
 		"--cert-dir=" + l.certs(),
+		"--kube-api-qps=" + strconv.Itoa(qps),
+		"--kube-api-burst=" + strconv.Itoa(burst),
 	}
 }
 

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -32,5 +33,31 @@ func TestStaleConfig(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("an older Corefile: %q, want it to name %q", got, want)
 		}
+	}
+}
+
+func TestStaleControllerFlags(t *testing.T) {
+	l := layout{t.TempDir()}
+	st := &State{Ports: Ports{DNS: 10053, Controller: 10257}, Args: map[string][]string{}}
+	if err := os.WriteFile(l.corefile(), []byte(corefile(10053, l.kubeconfig())), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st.Args[ProcController] = controllerArgs(l, st.Ports)
+	if got := staleConfig(l, st); got != "" {
+		t.Errorf("this version's flags: %q, want nothing", got)
+	}
+	// A sim started before the class's client rate: kubeadm's default.
+	old := slices.DeleteFunc(slices.Clone(st.Args[ProcController]), func(a string) bool { return strings.HasPrefix(a, "--kube-api-") })
+	if len(old) == len(st.Args[ProcController]) {
+		t.Fatal("the controller-manager's flags name no client rate")
+	}
+	st.Args[ProcController] = old
+	if got := staleConfig(l, st); !strings.Contains(got, ProcController) || !strings.Contains(got, "cluster down --provider sim") {
+		t.Errorf("older flags: %q, want it to name %s and how to restart", got, ProcController)
+	}
+	// A state from before the arguments were recorded says nothing of them.
+	delete(st.Args, ProcController)
+	if got := staleConfig(l, st); got != "" {
+		t.Errorf("no recorded flags: %q, want nothing", got)
 	}
 }

@@ -43,13 +43,13 @@ func TestClassroomMaxPods(t *testing.T) {
 	}
 }
 
-// Options.MaxPods reaches the kind provider's create options, next to
-// --advertise.
+// Options.MaxPods and Learners reach the kind provider's create options,
+// next to --advertise.
 func TestProviderOptionsCarryMaxPods(t *testing.T) {
-	o := Options{MaxPods: 260, Advertise: kindcluster.Advertise{Host: "10.1.2.3"}}
+	o := Options{MaxPods: 260, Learners: 50, Advertise: kindcluster.Advertise{Host: "10.1.2.3"}}
 	k := o.ProviderOptions(nil).Kind
-	if k.MaxPods != 260 || k.Advertise.Host != "10.1.2.3" {
-		t.Fatalf("kind create options %+v: want MaxPods 260 and the advertised host", k)
+	if k.MaxPods != 260 || k.Learners != 50 || k.Advertise.Host != "10.1.2.3" {
+		t.Fatalf("kind create options %+v: want MaxPods 260, Learners 50 and the advertised host", k)
 	}
 }
 

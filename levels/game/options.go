@@ -66,6 +66,11 @@ type Options struct {
 	// a kind cluster the game creates (ClassroomMaxPods gives it for a
 	// class); a cluster that exists keeps its own. Other providers ignore it.
 	MaxPods int
+	// Learners, when above zero, sizes the controller-manager's API client
+	// rate of a kind cluster the game creates for a class of that many
+	// (cluster.ControllerRate); a cluster that exists keeps its own. Other
+	// providers ignore it.
+	Learners int
 	// Adopt, when set, is the connection the game plays on instead of
 	// connecting on its own: Connect and Reach take it as it is, and Close
 	// leaves it open for its owner (see Conn).
@@ -96,7 +101,7 @@ func (o Options) ProviderOptions(rep cluster.Reporter) providers.Options {
 		Context:    o.Context,
 		Reporter:   rep,
 		Recreate:   o.Recreate,
-		Kind:       kindcluster.CreateOptions{Advertise: o.Advertise, MaxPods: o.MaxPods},
+		Kind:       kindcluster.CreateOptions{Advertise: o.Advertise, MaxPods: o.MaxPods, Learners: o.Learners},
 	}
 }
 
