@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -18,23 +19,49 @@ import (
 // TestClassroomWatchesPerLearnerOnSim measures how the watch scales: each
 // learner's play screen (the game's Watch on level 30) adds the same
 // number of watches on the API server, and the learners' games open no
-// DNS resolver of their own (they share the server's connection).
+// DNS resolver of their own (they share the server's connection). The
+// API server counts every client's watches, and other packages' tests
+// share the sim and open and close their own meanwhile, so a class of
+// three is measured up to three times: one attempt with no other watch
+// in between is enough, and a game whose learners add different numbers
+// fails every attempt.
 func TestClassroomWatchesPerLearnerOnSim(t *testing.T) {
 	admin := simtest.Clientset(t, simtest.Cluster(t))
 	ws := workshopName(t)
 	c := startClass(t, ws, t.TempDir(), newSigner(t))
-	names := []string{"alice", "bob", "carol"}
-	t.Cleanup(func() { cleanLearners(admin, ws, names) })
+	var all []string
+	t.Cleanup(func() { cleanLearners(admin, ws, all) })
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
+	var tries [][]int
+	for attempt := range 3 {
+		names := []string{fmt.Sprintf("alice%d", attempt), fmt.Sprintf("bob%d", attempt), fmt.Sprintf("carol%d", attempt)}
+		all = append(all, names...)
+		added := watchesAdded(t, ctx, c, admin, names)
+		if sameAndPositive(added) {
+			if c.w.Conn().Resolver == nil {
+				t.Fatal("the workshop shares no DNS resolver")
+			}
+			t.Logf("API server watches: +%v per learner playing level 30 (earlier attempts: %v)", added, tries)
+			return
+		}
+		tries = append(tries, added)
+	}
+	t.Fatalf("watches added per learner, in three attempts: %v; want the same positive number for each learner in one of them", tries)
+}
+
+// watchesAdded starts level 30 for each of names, then opens each one's
+// game and watches the level, and returns the API server watches each
+// opening added.
+func watchesAdded(t *testing.T, ctx context.Context, c *class, admin kubernetes.Interface, names []string) []int {
+	t.Helper()
 	for _, n := range names {
 		if err := c.w.Start(ctx, n, 30, io.Discard); err != nil {
 			t.Fatal(err)
 		}
 	}
-	before := watches(t, admin)
 	var added []int
-	last := before
+	last := watches(t, admin)
 	for _, n := range names {
 		b, err := c.w.Open(ctx, n)
 		if err != nil {
@@ -45,15 +72,17 @@ func TestClassroomWatchesPerLearnerOnSim(t *testing.T) {
 		added = append(added, now-last)
 		last = now
 	}
-	for i, a := range added {
-		if a <= 0 || a != added[0] {
-			t.Fatalf("watches added per learner: %v (learner %d), want the same positive number for each", added, i+1)
+	return added
+}
+
+// sameAndPositive says whether every count is the first one, above zero.
+func sameAndPositive(counts []int) bool {
+	for _, n := range counts {
+		if n <= 0 || n != counts[0] {
+			return false
 		}
 	}
-	if c.w.Conn().Resolver == nil {
-		t.Fatal("the workshop shares no DNS resolver")
-	}
-	t.Logf("API server watches: %d before any learner plays, +%v per learner playing level 30", before, added)
+	return len(counts) > 0
 }
 
 // watchLevel opens level id on b and watches it until a verdict came, so
