@@ -111,6 +111,26 @@ func kwokArgs(l layout, p Ports) []string {
 	}
 }
 
+// buildArgs returns the arguments this build starts process name with for
+// ports p; false for a name it does not start.
+func buildArgs(l layout, p Ports, name string) ([]string, bool) {
+	switch name {
+	case ProcEtcd:
+		return etcdArgs(l, p), true
+	case ProcAPIServer:
+		return apiserverArgs(l, p), true
+	case ProcController:
+		return controllerArgs(l, p), true
+	case ProcScheduler:
+		return schedulerArgs(l, p), true
+	case ProcKwok:
+		return kwokArgs(l, p), true
+	case ProcCoreDNS:
+		return corednsArgs(l), true
+	}
+	return nil, false
+}
+
 func corednsArgs(l layout) []string {
 	return []string{"-conf", l.corefile()}
 }

@@ -116,20 +116,8 @@ func (p *Provider) argsOf(st *State, name string) ([]string, error) {
 	if a, ok := st.Args[name]; ok {
 		return a, nil
 	}
-	l := p.layout()
-	switch name {
-	case ProcEtcd:
-		return etcdArgs(l, st.Ports), nil
-	case ProcAPIServer:
-		return apiserverArgs(l, st.Ports), nil
-	case ProcController:
-		return controllerArgs(l, st.Ports), nil
-	case ProcScheduler:
-		return schedulerArgs(l, st.Ports), nil
-	case ProcKwok:
-		return kwokArgs(l, st.Ports), nil
-	case ProcCoreDNS:
-		return corednsArgs(l), nil
+	if a, ok := buildArgs(p.layout(), st.Ports, name); ok {
+		return a, nil
 	}
 	return nil, fmt.Errorf("%w: %q has no recorded arguments", ErrNoSuchProcess, name)
 }

@@ -36,7 +36,7 @@ func TestStaleConfig(t *testing.T) {
 	}
 }
 
-func TestStaleControllerFlags(t *testing.T) {
+func TestStaleFlags(t *testing.T) {
 	l := layout{t.TempDir()}
 	st := &State{Ports: Ports{DNS: 10053, Controller: 10257}, Args: map[string][]string{}}
 	if err := os.WriteFile(l.corefile(), []byte(corefile(10053, l.kubeconfig())), 0o644); err != nil {
@@ -59,5 +59,11 @@ func TestStaleControllerFlags(t *testing.T) {
 	delete(st.Args, ProcController)
 	if got := staleConfig(l, st); got != "" {
 		t.Errorf("no recorded flags: %q, want nothing", got)
+	}
+	// Every process's flags count, not only the controller-manager's.
+	st.Args[ProcAPIServer] = []string{"--secure-port=6443"}
+	st.Args[ProcScheduler] = schedulerArgs(l, st.Ports)
+	if got := staleConfig(l, st); !strings.Contains(got, ProcAPIServer) || strings.Contains(got, ProcScheduler) {
+		t.Errorf("older API server flags: %q, want it to name %s only", got, ProcAPIServer)
 	}
 }
