@@ -84,6 +84,9 @@ func TestSimCluster(t *testing.T) {
 		if !rec.has("already running") {
 			t.Error("second up did not say the cluster is already running")
 		}
+		if rec.has("older k8squest") {
+			t.Error("second up called the configuration this build just wrote stale")
+		}
 	})
 	t.Run("up recovers from kill -9", func(t *testing.T) {
 		old := pids(t, p)
