@@ -13,7 +13,7 @@ import (
 // admissionPatch it names no apiVersion and writes extraArgs as a map,
 // which kind merges by name with the arguments it sets itself.
 func controllerRatePatch(qps, burst int) string {
-	return fmt.Sprintf("kind: ClusterConfiguration\ncontrollerManager:\n  extraArgs:\n    kube-api-qps: %q\n    kube-api-burst: %q\n", fmt.Sprint(qps), fmt.Sprint(burst))
+	return fmt.Sprintf("kind: ClusterConfiguration\ncontrollerManager:\n  extraArgs:\n    kube-api-qps: \"%d\"\n    kube-api-burst: \"%d\"\n", qps, burst)
 }
 
 // withControllerRate appends to c's kubeadm patches the one that lets the

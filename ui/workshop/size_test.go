@@ -30,25 +30,3 @@ func TestClassMaxPods(t *testing.T) {
 		t.Errorf("2000 learners on one kind node: %v, want an error naming --learners", err)
 	}
 }
-
-// The controller-manager's rate is sized exactly when the nodes are: for
-// a kind cluster created for --learners.
-func TestClassLearners(t *testing.T) {
-	for _, c := range []struct {
-		o    Options
-		want int
-	}{
-		{Options{Provider: "kind", Offered: []int{30}, Learners: 50}, 50},
-		{Options{Provider: "sim", Offered: []int{30}, Learners: 50}, 0},
-		{Options{Provider: "current", Offered: []int{30}, Learners: 50}, 0},
-		{Options{Provider: "kind", Offered: []int{30}}, 0},
-	} {
-		pods, err := classMaxPods(c.o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := classLearners(c.o, pods); got != c.want {
-			t.Errorf("classLearners(%+v) = %d, want %d", c.o, got, c.want)
-		}
-	}
-}

@@ -83,7 +83,7 @@ func Open(ctx context.Context, o Options, rep cluster.Reporter) (*Workshop, erro
 	}
 	admin, err := game.New(game.Options{Provider: o.Provider, Shared: true, StateDir: filepath.Join(o.StateDir, "server"),
 		ProgressPath: filepath.Join(o.StateDir, "server", "progress.json"), Advertise: o.Advertise, MaxPods: maxPods,
-		Learners: classLearners(o, maxPods)})
+		Learners: o.Learners})
 	if err != nil {
 		return nil, err
 	}
@@ -115,16 +115,6 @@ func classMaxPods(o Options) (int, error) {
 		return 0, err
 	}
 	return cat.ClassroomMaxPods(o.Offered, o.Learners)
-}
-
-// classLearners is the class size a kind cluster created for o is sized
-// for (its controller-manager's client rate), 0 when it sizes none: the
-// same cases as classMaxPods.
-func classLearners(o Options, maxPods int) int {
-	if maxPods == 0 {
-		return 0
-	}
-	return o.Learners
 }
 
 // hubPath is where the hub keeps its roster.
