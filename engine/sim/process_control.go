@@ -175,9 +175,9 @@ func (p *Provider) servingProbe(st *State, name string) (func(context.Context) b
 	return nil, fmt.Errorf("%w: %q", ErrNoSuchProcess, name)
 }
 
-// waitDead waits until pr is gone (a zombie counts as gone).
+// waitDead waits until pr has finished exiting (a zombie counts as gone).
 func waitDead(ctx context.Context, pr Proc) error {
-	for end := time.Now().Add(10 * time.Second); procAlive(pr); {
+	for end := time.Now().Add(10 * time.Second); !procExited(pr); {
 		if time.Now().After(end) {
 			return fmt.Errorf("pid %d still runs after SIGKILL", pr.PID)
 		}

@@ -58,6 +58,31 @@ func procAlive(p Proc) bool {
 	return procState(p.PID) != "Z"
 }
 
+// procExited reports whether p has finished exiting: its pid is gone or a
+// zombie, or runs another program now. A killed process gives up its
+// memory, and with it its command line, before its open files: procAlive
+// turns false a moment before its listening ports close. Waiting on
+// procExited lets a restart bind the port again and probe its own
+// listener, not the dying one.
+func procExited(p Proc) bool {
+	if p.PID <= 0 {
+		return true
+	}
+	switch procState(p.PID) {
+	case "", "Z", "X":
+		return true
+	}
+	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(p.PID) + "/cmdline")
+	if err != nil {
+		return true
+	}
+	if len(cmdline) == 0 {
+		return false // exiting: its memory is gone, its files maybe not yet
+	}
+	argv0, _, _ := bytes.Cut(cmdline, []byte{0})
+	return string(argv0) != p.Binary
+}
+
 // procState returns the one-letter state from /proc/<pid>/stat.
 func procState(pid int) string {
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
@@ -128,10 +153,11 @@ func signalAndWait(procs []Proc, grace time.Duration) {
 	}
 }
 
+// stillAlive returns the procs that have not finished exiting.
 func stillAlive(procs []Proc) []Proc {
 	var live []Proc
 	for _, p := range procs {
-		if procAlive(p) {
+		if !procExited(p) {
 			live = append(live, p)
 		}
 	}

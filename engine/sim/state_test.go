@@ -103,6 +103,32 @@ func TestProcAlive(t *testing.T) {
 	}
 }
 
+// A process has exited once its pid is gone or runs another program; the
+// moment between losing its command line and becoming a zombie is not
+// reproducible here (TestRestartReportsAnEarlyExit met it under load).
+func TestProcExited(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	argv0, _ := os.ReadFile("/proc/self/cmdline")
+	me := strings.SplitN(string(argv0), "\x00", 2)[0]
+	for _, tt := range []struct {
+		name string
+		p    Proc
+		want bool
+	}{
+		{"ourselves", Proc{PID: os.Getpid(), Binary: me}, false},
+		{"recycled pid, other binary", Proc{PID: os.Getpid(), Binary: filepath.Join(filepath.Dir(self), "etcd")}, true},
+		{"dead pid", Proc{PID: 1 << 22, Binary: me}, true},
+		{"zero pid", Proc{PID: 0, Binary: me}, true},
+	} {
+		if got := procExited(tt.p); got != tt.want {
+			t.Errorf("%s: procExited = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 // events collects reported events.
 type events struct{ list []cluster.Event }
 

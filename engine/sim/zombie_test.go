@@ -33,4 +33,7 @@ func TestStopTreatsZombiesAsGone(t *testing.T) {
 	if procAlive(pr) {
 		t.Error("procAlive reports a zombie as alive")
 	}
+	if !procExited(pr) {
+		t.Error("procExited reports a zombie as still exiting")
+	}
 }
