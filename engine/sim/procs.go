@@ -58,19 +58,22 @@ func procAlive(p Proc) bool {
 	return procState(p.PID) != "Z"
 }
 
-// procExited reports whether p has finished exiting: its pid is gone or a
-// zombie, or runs another program now. A killed process gives up its
-// memory, and with it its command line, before its open files: procAlive
-// turns false a moment before its listening ports close. Waiting on
-// procExited lets a restart bind the port again and probe its own
-// listener, not the dying one.
+// procExited reports whether p has finished exiting: its pid is gone, or
+// a zombie with no thread left, or runs another program now. A killed
+// process's first thread can be a zombie, and its command line gone,
+// while its other threads still hold its open files: procAlive turns
+// false a moment before its listening ports close. Waiting on procExited
+// lets a restart bind the port again and probe its own listener, not the
+// dying one.
 func procExited(p Proc) bool {
 	if p.PID <= 0 {
 		return true
 	}
 	switch procState(p.PID) {
-	case "", "Z", "X":
+	case "", "X":
 		return true
+	case "Z":
+		return procThreads(p.PID) <= 1
 	}
 	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(p.PID) + "/cmdline")
 	if err != nil {
@@ -81,6 +84,16 @@ func procExited(p Proc) bool {
 	}
 	argv0, _, _ := bytes.Cut(cmdline, []byte{0})
 	return string(argv0) != p.Binary
+}
+
+// procThreads counts the threads /proc/<pid>/task lists, 0 when pid is
+// gone.
+func procThreads(pid int) int {
+	tasks, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	if err != nil {
+		return 0
+	}
+	return len(tasks)
 }
 
 // procState returns the one-letter state from /proc/<pid>/stat.
